@@ -1,0 +1,27 @@
+# Third-party libraries, all from Debian 12 packages (deploy/install-deps installs them).
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(nlohmann_json REQUIRED)
+
+if(CANDLE_FUZZ)
+  return()
+endif()
+
+find_package(Catch2 REQUIRED)
+find_package(CLI11 REQUIRED)
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+
+# CAF 0.17 ships neither a CMake package nor a pkg-config file.
+find_library(CAF_CORE_LIB caf_core REQUIRED)
+find_library(CAF_IO_LIB caf_io REQUIRED)
+add_library(caf INTERFACE)
+target_link_libraries(caf INTERFACE ${CAF_IO_LIB} ${CAF_CORE_LIB} Threads::Threads)
+
+# cpp-httplib is header-only; OpenSSL not needed on loopback.
+find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
+add_library(httplib INTERFACE)
+target_include_directories(httplib SYSTEM INTERFACE ${HTTPLIB_INCLUDE_DIR})
+target_link_libraries(httplib INTERFACE Threads::Threads)

@@ -1,0 +1,19 @@
+#include "messages/caf_types.hpp"
+
+#include <vector>
+
+#include "messages/bid_ask_event.hpp"
+#include "messages/candle.hpp"
+
+namespace cs {
+
+void register_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<interval>("cs::interval");
+  cfg.add_message_type<candle_key>("cs::candle_key");
+  cfg.add_message_type<candle>("cs::candle");
+  cfg.add_message_type<std::vector<candle>>("std::vector<cs::candle>");
+  cfg.add_message_type<bid_ask_event>("cs::bid_ask_event");
+  cfg.add_message_type<std::vector<bid_ask_event>>("std::vector<cs::bid_ask_event>");
+}
+
+} // namespace cs
