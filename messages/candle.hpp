@@ -104,6 +104,11 @@ typename Inspector::result_type inspect(Inspector& f, candle& x) {
   return f(caf::meta::type_name("candle"), x.symbol, x.iv, x.open_time, x.close_time, x.bar, x.closed);
 }
 
+// Checks what every real candle satisfies (finite prices, low <= open/close <= high, a sane
+// interval and bucket, at least one event). Decoders of stored or received candles call it.
+// Returns an empty string when the candle is sound, else what is wrong.
+std::string check_candle(const candle& c);
+
 // Merges two partial candles of the same symbol, interval and bucket.
 void merge_candles(candle& into, const candle& other);
 

@@ -106,7 +106,7 @@ std::string decode_candle_binary(std::string_view bytes, candle& out) {
                   r.i64(out.bar.last.ts) && r.i64(out.bar.last.offset);
   if (!ok) return "truncated";
   if (!r.done()) return "trailing bytes";
-  return {};
+  return check_candle(out);
 }
 
 } // namespace cs

@@ -147,7 +147,7 @@ std::string parse_candle_json(std::string_view json, candle& out) {
   }
   if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return "trailing content after the JSON object";
   if (seen != f_all) return "a required candle field is missing";
-  return {};
+  return check_candle(out);
 }
 
 } // namespace cs

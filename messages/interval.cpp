@@ -34,9 +34,6 @@ constexpr year_month civil_from_days(std::int64_t z) {
 // 1970-01-01 was a Thursday; the Monday that starts its week is 3 days earlier.
 constexpr timestamp_ns monday_epoch = -3 * ns_per_day;
 
-// Longest fixed interval; bounds bucket arithmetic well inside int64.
-constexpr duration_ns max_interval_length = 366 * ns_per_day;
-
 struct unit_def {
   char suffix;
   duration_ns length;

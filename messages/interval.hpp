@@ -12,6 +12,9 @@
 
 namespace cs {
 
+// Longest fixed interval; bounds bucket arithmetic well inside int64.
+inline constexpr duration_ns max_interval_length = 366 * ns_per_day;
+
 enum class interval_kind : std::uint8_t { fixed = 0, week = 1, month = 2 };
 
 struct interval {

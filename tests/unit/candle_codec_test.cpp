@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -26,15 +27,17 @@ candle random_candle(std::mt19937_64& rng) {
   c.iv = ivs[rng() % 4];
   c.open_time = c.iv.bucket_start(static_cast<timestamp_ns>(rng() % (4'000'000'000ull * ns_per_s)) - 2'000'000'000 * ns_per_s);
   c.close_time = c.iv.bucket_end(c.open_time);
-  c.bar.open = random_price(rng);
-  c.bar.high = random_price(rng);
-  c.bar.low = random_price(rng);
-  c.bar.close = random_price(rng);
-  c.bar.volume = rng();
+  double p[4] = {random_price(rng), random_price(rng), random_price(rng), random_price(rng)};
+  std::sort(std::begin(p), std::end(p));
+  c.bar.low = p[0];
+  c.bar.open = p[1 + rng() % 2];
+  c.bar.close = p[1 + rng() % 2];
+  c.bar.high = p[3];
+  c.bar.volume = 1 + rng() % 1'000'000'000;
   c.bar.bid_size = size_sum{rng() % 1000, rng()};
   c.bar.ask_size = size_sum{0, rng() % 1000};
-  c.bar.first = {static_cast<timestamp_ns>(rng()), static_cast<std::int64_t>(rng() >> 1)};
-  c.bar.last = {-static_cast<timestamp_ns>(rng() >> 1), 0};
+  c.bar.first = {-static_cast<timestamp_ns>(rng() >> 1), static_cast<std::int64_t>(rng() >> 1)};
+  c.bar.last = {static_cast<timestamp_ns>(rng() >> 1), 0};
   c.closed = rng() % 2;
   return c;
 }
@@ -94,4 +97,23 @@ TEST_CASE("candle binary encoding round-trips exactly and rejects damage") {
   wrong[0] = 9;
   candle out;
   CHECK(decode_candle_binary(wrong, out).find("unknown candle format") == 0);
+}
+
+TEST_CASE("decoders reject candles that cannot exist") {
+  std::mt19937_64 rng(3);
+  candle c = random_candle(rng);
+  candle out;
+  auto broken = c;
+  broken.bar.high = broken.bar.low - 1;
+  CHECK(decode_candle_binary(encode_candle_binary(broken), out) == "prices out of order");
+  CHECK(parse_candle_json(to_json(broken), out) == "prices out of order");
+  broken = c;
+  broken.bar.close = std::nan("");
+  CHECK(decode_candle_binary(encode_candle_binary(broken), out) == "non-finite price");
+  broken = c;
+  broken.open_time += 1;
+  CHECK(decode_candle_binary(encode_candle_binary(broken), out) == "open/close time not a bucket of the interval");
+  broken = c;
+  broken.bar.volume = 0;
+  CHECK(decode_candle_binary(encode_candle_binary(broken), out) == "zero volume");
 }
