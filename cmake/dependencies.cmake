@@ -20,8 +20,7 @@ find_library(CAF_IO_LIB caf_io REQUIRED)
 add_library(caf INTERFACE)
 target_link_libraries(caf INTERFACE ${CAF_IO_LIB} ${CAF_CORE_LIB} Threads::Threads)
 
-# cpp-httplib is header-only; OpenSSL not needed on loopback.
-find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
+# Debian builds cpp-httplib as a shared library (its header declares, the .so defines).
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 add_library(httplib INTERFACE)
-target_include_directories(httplib SYSTEM INTERFACE ${HTTPLIB_INCLUDE_DIR})
-target_link_libraries(httplib INTERFACE Threads::Threads)
+target_link_libraries(httplib INTERFACE PkgConfig::HTTPLIB Threads::Threads)

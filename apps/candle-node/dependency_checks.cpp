@@ -1,0 +1,81 @@
+#include "dependency_checks.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+#include "runtime/kafka_producer.hpp"
+#include "runtime/pg_client.hpp"
+#include "runtime/redis_client.hpp"
+
+namespace cs::node {
+
+struct dependency_checks::impl {
+  impl(const runtime::config& c, std::chrono::milliseconds t) : cfg(c), timeout(t) {}
+  const runtime::config& cfg;
+  std::chrono::milliseconds timeout;
+  std::mutex kafka_mutex;
+  std::unique_ptr<runtime::kafka_producer> kafka; // one client reused by every check
+
+  dependency_state check_kafka() {
+    const auto& topic = cfg.text("kafka.topic.events");
+    std::lock_guard lock(kafka_mutex);
+    try {
+      if (!kafka) kafka = std::make_unique<runtime::kafka_producer>(runtime::kafka_config{{"bootstrap.servers", cfg.text("kafka.brokers")}});
+    } catch (const std::exception& e) {
+      return {"kafka", false, e.what()};
+    }
+    auto n = kafka->partition_count(topic, timeout);
+    if (!n) return {"kafka", false, n.error().reason};
+    return {"kafka", true, topic + " has " + std::to_string(*n) + " partitions"};
+  }
+
+  dependency_state check_redis() {
+    runtime::redis_options opt;
+    opt.host = cfg.text("redis.host");
+    opt.port = static_cast<std::uint16_t>(cfg.integer("redis.port"));
+    opt.connect_timeout = opt.command_timeout = timeout;
+    auto c = runtime::redis_client::connect(opt);
+    if (!c) return {"redis", false, c.error().reason};
+    if (auto p = c->ping(); !p) return {"redis", false, p.error().reason};
+    return {"redis", true, "PING ok at " + opt.host + ":" + std::to_string(opt.port)};
+  }
+
+  dependency_state check_postgres() {
+    runtime::pg_connection_params p;
+    p.host = cfg.text("postgres.host");
+    p.port = static_cast<std::uint16_t>(cfg.integer("postgres.port"));
+    p.user = cfg.text("postgres.user");
+    p.database = cfg.text("postgres.database");
+    p.connect_timeout = std::chrono::duration_cast<std::chrono::seconds>(timeout) + std::chrono::seconds{1};
+    auto c = runtime::pg_client::connect(runtime::pg_connection_string(p));
+    if (!c) return {"postgres", false, c.error().reason};
+    auto r = c->transact([](pqxx::work& w) { return w.exec1("SELECT 1")[0].as<int>(); });
+    if (!r) return {"postgres", false, r.error().reason};
+    return {"postgres", true, "SELECT 1 ok on " + p.database};
+  }
+};
+
+dependency_checks::dependency_checks(const runtime::config& cfg)
+  : impl_(std::make_unique<impl>(cfg, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::nanoseconds(cfg.duration("node.dependency-timeout"))))) {}
+
+dependency_checks::~dependency_checks() = default;
+
+std::vector<dependency_state> dependency_checks::run() {
+  return {impl_->check_kafka(), impl_->check_redis(), impl_->check_postgres()};
+}
+
+std::string to_json(const std::vector<dependency_state>& deps, bool& all_ok) {
+  all_ok = true;
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& d : deps) {
+    all_ok = all_ok && d.ok;
+    arr.push_back({{"name", d.name}, {"ok", d.ok}, {"detail", d.detail}});
+  }
+  return nlohmann::json{{"status", all_ok ? "ready" : "not_ready"}, {"dependencies", arr}}.dump();
+}
+
+} // namespace cs::node
