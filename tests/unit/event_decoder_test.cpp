@@ -98,3 +98,28 @@ TEST_CASE("one decoder is reusable after rejections") {
   CHECK(e.symbol == "C");
   CHECK(e.ts == 6 * ns_per_ms);
 }
+
+#include <random>
+
+#include "messages/event_json.hpp"
+
+TEST_CASE("encoded events decode to the same event, prices bit for bit") {
+  std::mt19937_64 rng(17);
+  event_decoder d;
+  for (int i = 0; i < 20000; ++i) {
+    bid_ask_event e;
+    e.symbol = "SYM" + std::to_string(rng() % 1000);
+    e.bid = static_cast<double>(rng() % 10'000'000) / 997.0 + 0.001;
+    e.ask = e.bid + static_cast<double>(rng() % 1000) / 1013.0;
+    e.bid_size_units = static_cast<std::int64_t>(rng() % 3 ? rng() % 100'000'000'000ull : 0);
+    e.ask_size_units = static_cast<std::int64_t>(rng() % 1'000'000);
+    const bool nanos = rng() % 2;
+    e.ts = static_cast<timestamp_ns>(rng() % 1'700'000'000'000'000'000ull);
+    if (!nanos) e.ts = e.ts / ns_per_ms * ns_per_ms;
+    bid_ask_event back;
+    const auto json = to_json(e, nanos ? event_time_field::nanos : event_time_field::millis);
+    INFO(json);
+    REQUIRE(d.decode(json, now, back).ok());
+    REQUIRE(back == e);
+  }
+}
