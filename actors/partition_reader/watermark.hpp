@@ -32,6 +32,12 @@ public:
     return state_.watermark;
   }
 
+  // Continues from a checkpointed state; the idle clock starts again.
+  void restore(const watermark_state& state) {
+    state_ = state;
+    last_activity_ = no_watermark;
+  }
+
   // Records that events arrived at wall time `now` (called once per batch, not per event).
   void mark_activity(timestamp_ns now) { last_activity_ = now; }
 

@@ -1,0 +1,26 @@
+#pragma once
+// Atoms of candlestream's actor protocol (CAF 0.17: at most 10 characters each).
+#include <caf/atom.hpp>
+
+namespace cs {
+
+using apply_atom = caf::atom_constant<caf::atom("apply")>;       // events for a candle actor
+using advance_atom = caf::atom_constant<caf::atom("advance")>;   // watermark moved
+using collect_atom = caf::atom_constant<caf::atom("collect")>;   // checkpoint: hand over changes
+using restore_atom = caf::atom_constant<caf::atom("restore")>;   // live candles from a checkpoint
+using live_atom = caf::atom_constant<caf::atom("live")>;         // "live candle?" query
+using claim_atom = caf::atom_constant<caf::atom("claim")>;       // take a partition (epoch bump)
+using commit_atom = caf::atom_constant<caf::atom("commit")>;     // checkpoint transaction
+using publish_atom = caf::atom_constant<caf::atom("publish")>;   // produce to Kafka, wait for acks
+using batch_atom = caf::atom_constant<caf::atom("batch")>;       // raw records from the poll thread
+using assign_atom = caf::atom_constant<caf::atom("assign")>;     // partitions assigned
+using revoke_atom = caf::atom_constant<caf::atom("revoke")>;     // partitions revoked/lost
+using tick_atom = caf::atom_constant<caf::atom("tick")>;         // timers
+using retry_atom = caf::atom_constant<caf::atom("retry")>;       // backoff expired
+using register_atom = caf::atom_constant<caf::atom("register")>; // directory: add a handle
+using lookup_atom = caf::atom_constant<caf::atom("lookup")>;     // directory: find a handle
+using unregister_atom = caf::atom_constant<caf::atom("unreg")>;  // directory: drop handles
+using stats_atom = caf::atom_constant<caf::atom("stats")>;       // counters
+using crash_atom = caf::atom_constant<caf::atom("crash")>;       // fault injection (tests)
+
+} // namespace cs

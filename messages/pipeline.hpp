@@ -1,0 +1,114 @@
+#pragma once
+// Messages of the aggregation pipeline: poll thread -> partition_reader -> candle actors ->
+// checkpoint (publisher, db_writer). Local-only types carry shared buffers and are marked as such.
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "messages/candle.hpp"
+#include "messages/partition_snapshot.hpp"
+
+namespace cs {
+
+// One valid event as a candle actor needs it. `watermark` is the partition's watermark before
+// the event, so each candle actor decides lateness exactly as the single-threaded core does.
+struct routed_event {
+  double price = 0;
+  std::int64_t bid_units = 0;
+  std::int64_t ask_units = 0;
+  event_pos pos;
+  timestamp_ns watermark = no_watermark;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, routed_event& x) {
+  return f(caf::meta::type_name("routed_event"), x.price, x.bid_units, x.ask_units, x.pos, x.watermark);
+}
+
+// The events of one symbol in one reader batch, shared by the candle actors of all intervals.
+struct event_slice {
+  std::shared_ptr<const std::vector<routed_event>> events;
+  timestamp_ns watermark_after = no_watermark; // finalize up to this once applied
+};
+
+// Records of one partition from one poll, payloads packed into one buffer.
+struct raw_batch {
+  std::int32_t partition = -1;
+  std::uint64_t generation = 0; // seek generation: batches of older generations are stale
+  std::string bytes;
+  std::vector<std::uint32_t> ends;   // payload i is bytes[ends[i-1], ends[i])
+  std::vector<std::int64_t> offsets; // offset of payload i
+  std::size_t size() const { return offsets.size(); }
+};
+
+// What one candle actor changed since the last checkpoint.
+struct checkpoint_part {
+  std::vector<candle> finals;
+  std::vector<candle> live; // live candles, only when changed
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkpoint_part& x) {
+  return f(caf::meta::type_name("checkpoint_part"), x.finals, x.live);
+}
+
+// A record for the dead-letter or late topic: the original payload and why.
+struct diverted_event {
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;
+  std::string key;
+  std::string payload;
+  std::string reason;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, diverted_event& x) {
+  return f(caf::meta::type_name("diverted_event"), x.partition, x.offset, x.key, x.payload, x.reason);
+}
+
+// Everything a checkpoint must get acknowledged by Kafka before it commits to PostgreSQL.
+struct publish_request {
+  std::vector<candle> finals;           // -> candles-completed
+  std::vector<diverted_event> invalid;  // -> market-events-dlq
+  std::vector<diverted_event> late;     // -> market-events-late
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, publish_request& x) {
+  return f(caf::meta::type_name("publish_request"), x.finals, x.invalid, x.late);
+}
+
+// One checkpoint transaction (DESIGN §4).
+struct checkpoint_request {
+  std::string topic;
+  std::int64_t epoch = 0;
+  partition_snapshot state; // partition, next_offset, clock; `live` = changed live candles
+  std::vector<candle> finals;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkpoint_request& x) {
+  return f(caf::meta::type_name("checkpoint_request"), x.topic, x.epoch, x.state, x.finals);
+}
+
+enum class checkpoint_result : std::uint8_t { committed = 0, fenced = 1 };
+
+// A partition taken by this node: its epoch and the state to resume from.
+struct partition_claim {
+  std::int64_t epoch = 0;
+  partition_snapshot state;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_claim& x) {
+  return f(caf::meta::type_name("partition_claim"), x.epoch, x.state);
+}
+
+} // namespace cs
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cs::event_slice)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cs::raw_batch)
