@@ -1,0 +1,92 @@
+#pragma once
+// RAII hiredis connection (blocking, one command at a time). Commands never throw: a Redis error
+// reply or an I/O failure comes back as a failure naming the command. After an I/O failure the
+// connection is unusable (connected() is false) until reconnect() succeeds. Not thread-safe.
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/result.hpp"
+
+struct redisContext;
+
+namespace cs::runtime {
+
+struct redis_reply {
+  enum class kind : std::uint8_t { nil, integer, string, status, array };
+  kind type = kind::nil;
+  std::int64_t integer = 0;          // kind::integer
+  std::string str;                   // kind::string (binary safe) and kind::status
+  std::vector<redis_reply> elements; // kind::array
+};
+
+struct redis_options {
+  std::string host;
+  std::uint16_t port = 0;
+  static constexpr std::chrono::milliseconds default_timeout{2000};
+  std::chrono::milliseconds connect_timeout = default_timeout;
+  // Bounds every command's round trip, so a hung server cannot stall the caller forever.
+  std::chrono::milliseconds command_timeout = default_timeout;
+};
+
+struct redis_scored_member {
+  // Redis scores are doubles: integers above 2^53 (e.g. nanosecond timestamps) lose precision,
+  // so score by milliseconds or seconds.
+  double score = 0;
+  std::string member;
+  bool operator==(const redis_scored_member&) const = default;
+};
+
+// LIMIT offset count of ZRANGEBYSCORE.
+struct redis_limit {
+  std::int64_t offset = 0;
+  std::int64_t count = 0;
+};
+
+class redis_client {
+public:
+  static result<redis_client> connect(redis_options options);
+
+  // argv[0] is the command name; every argument is sent binary-safe.
+  result<redis_reply> command(std::span<const std::string_view> argv);
+  result<redis_reply> command(std::initializer_list<std::string_view> argv) {
+    return command(std::span<const std::string_view>{argv.begin(), argv.size()});
+  }
+
+  bool connected() const;
+  // Opens a fresh connection with the same options.
+  status reconnect();
+  const redis_options& options() const { return options_; }
+
+  status ping();
+  // Number of members newly added (updated scores do not count).
+  result<std::int64_t> zadd(std::string_view key, std::span<const redis_scored_member> members);
+  // Members with min <= score <= max in ascending score order (ties: lexicographic member).
+  result<std::vector<std::string>> zrangebyscore(std::string_view key, double min, double max,
+                                                 std::optional<redis_limit> limit = {});
+  result<std::int64_t> zremrangebyscore(std::string_view key, double min, double max);
+  // Number of keys removed.
+  result<std::int64_t> del(std::string_view key);
+  // False when the key does not exist.
+  result<bool> expire(std::string_view key, std::chrono::seconds ttl);
+
+private:
+  struct context_deleter {
+    void operator()(redisContext* c) const;
+  };
+  redis_client(redis_options options, std::unique_ptr<redisContext, context_deleter> ctx);
+
+  redis_options options_;
+  std::unique_ptr<redisContext, context_deleter> ctx_;
+};
+
+// Shortest text that parses back to exactly `score` ("inf"/"-inf" included, which Redis accepts).
+std::string format_redis_score(double score);
+
+} // namespace cs::runtime
