@@ -70,3 +70,18 @@ TEST_CASE("restore merges into an existing bucket") {
   CHECK(live[0].bar.volume == 2);
   CHECK(format_size_sum(live[0].bar.bid_size) == "0.0000015");
 }
+
+#include "actors/supervisor/restart_policy.hpp"
+
+TEST_CASE("restart policy: backoff doubles, intensity escalates, the window forgets") {
+  restart_policy p({.max_restarts = 3, .window = 10 * sec, .initial_backoff = 100 * ns_per_ms, .max_backoff = 250 * ns_per_ms});
+  auto d = p.on_failure(0);
+  CHECK_FALSE(d.escalate);
+  CHECK(d.delay == 100 * ns_per_ms);
+  CHECK(p.on_failure(1 * sec).delay == 200 * ns_per_ms);
+  CHECK(p.on_failure(2 * sec).delay == 250 * ns_per_ms); // capped
+  CHECK(p.on_failure(3 * sec).escalate);                 // 4th within 10 s
+  // Once the first failures leave the window, restarts are allowed again.
+  auto later = p.on_failure(11 * sec + 1);
+  CHECK_FALSE(later.escalate);
+}

@@ -1,0 +1,24 @@
+#include "actors/cluster/directory_actor.hpp"
+
+#include "messages/atoms.hpp"
+
+namespace cs {
+
+caf::behavior directory_actor(caf::stateful_actor<directory_state>* self, int) {
+  return {
+    [=](register_atom, std::int32_t partition, const candle_key& key, const caf::actor& handle) {
+      self->state.keys[key] = {partition, handle};
+    },
+    [=](unregister_atom, std::int32_t partition) {
+      std::erase_if(self->state.keys, [&](const auto& kv) { return kv.second.partition == partition; });
+    },
+    [=](lookup_atom, const candle_key& key) {
+      std::vector<caf::actor> out;
+      if (auto it = self->state.keys.find(key); it != self->state.keys.end()) out.push_back(it->second.handle);
+      return out;
+    },
+    [=](stats_atom) { return static_cast<std::uint64_t>(self->state.keys.size()); },
+  };
+}
+
+} // namespace cs

@@ -1,0 +1,215 @@
+#include "actors/kafka_consumer/poll_loop.hpp"
+
+#include <caf/send.hpp>
+
+#include <librdkafka/rdkafka.h>
+
+#include <mutex>
+
+#include "messages/atoms.hpp"
+#include "messages/pipeline.hpp"
+#include "runtime/config/log.hpp"
+#include "runtime/kafka_consumer.hpp"
+
+namespace cs {
+namespace {
+constexpr std::string_view component = "kafka_consumer";
+constexpr std::size_t expected_payload_bytes = 128; // reserve hint for packed batches
+} // namespace
+
+struct poll_loop::state {
+  runtime::kafka_config settings;
+  std::string topic;
+  poll_hooks hooks;
+  poll_limits limits;
+  std::shared_ptr<consumer_commands> commands;
+  std::unique_ptr<runtime::kafka_consumer> consumer;
+
+  struct owned {
+    caf::actor reader;
+    inflight_counter inflight;
+    std::uint64_t generation = 0;
+    bool paused = false;
+    bool stopped = false; // fenced: no more records for it
+    raw_batch pending;
+  };
+  std::map<std::int32_t, owned> partitions; // touched only on the poll thread
+  mutable std::mutex stats_mutex;
+  poll_loop::stats stats;
+
+  runtime::kafka_topic_partition tp(std::int32_t p, std::int64_t offset = runtime::kafka_offset_invalid) const {
+    return {topic, p, offset};
+  }
+
+  void on_rebalance(runtime::kafka_rebalance_event ev, std::span<runtime::kafka_topic_partition> parts) {
+    std::vector<std::int32_t> ids;
+    for (const auto& p : parts) ids.push_back(p.partition);
+    if (ev == runtime::kafka_rebalance_event::assigned) {
+      auto starts = hooks.on_assign(ids);
+      for (auto& s : starts) {
+        for (auto& p : parts)
+          if (p.partition == s.partition) p.offset = s.offset;
+        auto& o = partitions[s.partition];
+        o.reader = s.reader;
+        o.inflight = s.inflight;
+        o.generation = 0;
+        o.paused = o.stopped = false;
+      }
+      runtime::log_info(component, "assigned " + std::to_string(ids.size()) + " partition(s)");
+    } else {
+      for (auto id : ids) flush(id);
+      hooks.on_revoke(ids, ev == runtime::kafka_rebalance_event::lost);
+      for (auto id : ids) partitions.erase(id);
+      runtime::log_info(component, std::string(ev == runtime::kafka_rebalance_event::lost ? "lost " : "revoked ") +
+                                     std::to_string(ids.size()) + " partition(s)");
+    }
+  }
+
+  void flush(std::int32_t p) {
+    auto it = partitions.find(p);
+    if (it == partitions.end() || it->second.pending.size() == 0) return;
+    auto& o = it->second;
+    o.inflight->fetch_add(1, std::memory_order_relaxed);
+    o.pending.partition = p;
+    o.pending.generation = o.generation;
+    caf::anon_send(o.reader, batch_atom::value, std::move(o.pending));
+    o.pending = raw_batch{};
+    std::lock_guard lock(stats_mutex);
+    ++stats.batches;
+  }
+
+  void apply_commands() {
+    for (const auto& c : commands->take()) {
+      auto it = partitions.find(c.partition);
+      if (it == partitions.end()) continue; // no longer ours
+      auto& o = it->second;
+      switch (c.what) {
+        case consumer_command::kind::seek: {
+          o.generation = c.generation;
+          o.pending = raw_batch{};
+          // rd_kafka_seek_partitions also purges what was prefetched for the partition.
+          auto list = rd_kafka_topic_partition_list_new(1);
+          rd_kafka_topic_partition_list_add(list, topic.c_str(), c.partition)->offset = c.offset;
+          if (auto* err = rd_kafka_seek_partitions(consumer->native_handle(), list, -1)) {
+            runtime::log_error(component, std::string("seek failed: ") + rd_kafka_error_string(err));
+            rd_kafka_error_destroy(err);
+          }
+          rd_kafka_topic_partition_list_destroy(list);
+          break;
+        }
+        case consumer_command::kind::commit: {
+          const runtime::kafka_topic_partition off = tp(c.partition, c.offset);
+          if (auto st = consumer->commit(std::span(&off, 1), true); !st)
+            runtime::log_warn(component, "offset commit failed: " + st.reason);
+          break;
+        }
+        case consumer_command::kind::stop_partition: {
+          o.stopped = true;
+          const runtime::kafka_topic_partition t = tp(c.partition);
+          (void)consumer->pause(std::span(&t, 1));
+          break;
+        }
+      }
+    }
+  }
+
+  void apply_backpressure() {
+    for (auto& [p, o] : partitions) {
+      if (o.stopped) continue;
+      const auto n = o.inflight->load(std::memory_order_relaxed);
+      const runtime::kafka_topic_partition t = tp(p);
+      if (!o.paused && n > limits.max_inflight_batches) {
+        if (consumer->pause(std::span(&t, 1))) {
+          o.paused = true;
+          std::lock_guard lock(stats_mutex);
+          ++stats.pauses;
+        }
+      } else if (o.paused && n <= limits.resume_inflight_batches) {
+        if (consumer->resume(std::span(&t, 1))) o.paused = false;
+      }
+    }
+  }
+
+  // One poll round: wait for the first record, then drain what is already fetched.
+  void poll_round() {
+    rd_kafka_t* rk = consumer->native_handle();
+    std::size_t taken = 0;
+    int wait_ms = static_cast<int>(limits.poll_timeout.count());
+    while (taken < limits.max_poll_records) {
+      rd_kafka_message_t* msg = rd_kafka_consumer_poll(rk, wait_ms);
+      if (!msg) break;
+      wait_ms = 0;
+      if (msg->err) {
+        if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+          runtime::log_warn(component, std::string("consume error: ") + rd_kafka_message_errstr(msg));
+          std::lock_guard lock(stats_mutex);
+          ++stats.errors;
+        }
+        rd_kafka_message_destroy(msg);
+        continue;
+      }
+      auto it = partitions.find(msg->partition);
+      if (it != partitions.end() && !it->second.stopped) {
+        auto& b = it->second.pending;
+        if (b.size() == 0) {
+          b.bytes.reserve(limits.max_poll_records * expected_payload_bytes / 4);
+        }
+        b.bytes.append(static_cast<const char*>(msg->payload), msg->len);
+        b.ends.push_back(static_cast<std::uint32_t>(b.bytes.size()));
+        b.offsets.push_back(msg->offset);
+        ++taken;
+      }
+      rd_kafka_message_destroy(msg);
+    }
+    for (auto& [p, o] : partitions) flush(p);
+    std::lock_guard lock(stats_mutex);
+    stats.records += taken;
+  }
+};
+
+poll_loop::poll_loop(runtime::kafka_config settings, std::string topic, poll_hooks hooks, poll_limits limits,
+                     std::shared_ptr<consumer_commands> commands)
+  : state_(std::make_unique<state>()) {
+  state_->settings = std::move(settings);
+  state_->topic = std::move(topic);
+  state_->hooks = std::move(hooks);
+  state_->limits = limits;
+  state_->commands = std::move(commands);
+}
+
+poll_loop::~poll_loop() { stop(); }
+
+void poll_loop::start() {
+  auto* st = state_.get();
+  st->consumer = std::make_unique<runtime::kafka_consumer>(
+    st->settings, [st](runtime::kafka_rebalance_event ev, std::span<runtime::kafka_topic_partition> parts) {
+      st->on_rebalance(ev, parts);
+    });
+  const std::string topics[] = {st->topic};
+  if (auto s = st->consumer->subscribe(topics); !s) throw runtime::kafka_config_error("subscribe failed: " + s.reason);
+  running_ = true;
+  thread_ = std::thread([this] { run(); });
+}
+
+void poll_loop::run() {
+  while (!stop_requested_.load()) {
+    state_->apply_commands();
+    state_->apply_backpressure();
+    state_->poll_round();
+  }
+  // Leaving the group revokes every partition through the hook: final checkpoints happen there.
+  (void)state_->consumer->close();
+  running_ = false;
+}
+
+void poll_loop::stop() {
+  stop_requested_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+poll_loop::stats poll_loop::counters() const {
+  std::lock_guard lock(state_->stats_mutex);
+  return state_->stats;
+}
+
+} // namespace cs

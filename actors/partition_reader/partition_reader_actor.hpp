@@ -1,0 +1,75 @@
+#pragma once
+// The partition_reader actor (DESIGN §5): one per assigned Kafka partition. Decodes and routes
+// the poll thread's batches to candle actors (spawned on first use, supervised), tracks the
+// watermark, and drives exactly-once checkpoints (DESIGN §4): collect from candle actors ->
+// publisher (Kafka acks) -> db_writer (one transaction, epoch-fenced) -> mirror Kafka offsets.
+// A crashed candle actor restarts the partition from its last checkpoint plus replay.
+//   (claim_atom) -> int64 next_offset     take the partition (epoch bump), restore, start timers
+//   (batch_atom, raw_batch)               records from the poll thread
+//   (tick_atom)                           checkpoint / idle-advance timer
+//   (revoke_atom, bool lost) -> bool      final checkpoint (unless lost), then stop
+//   (crash_atom, candle_key)              fault injection (when enabled): crash one candle actor
+//   (stats_atom) -> string                counters as JSON
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/kafka_consumer/consumer_commands.hpp"
+#include "actors/partition_reader/batch_router.hpp"
+#include "actors/supervisor/restart_policy.hpp"
+
+namespace cs {
+
+struct reader_config {
+  std::string topic;
+  std::int32_t partition = -1;
+  std::string owner; // node name, recorded in partition_checkpoint
+  std::vector<interval> intervals;
+  watermark_config clock;
+  event_decoder_limits limits;
+  duration_ns checkpoint_interval = ns_per_s;
+  // Events applied but not yet checkpointed; above this the reader stops taking batches, so the
+  // poll thread pauses the partition (bounded memory while PostgreSQL is down).
+  std::uint64_t max_uncheckpointed_events = 2'000'000;
+  duration_ns request_timeout = 10 * ns_per_s;       // collect, publish
+  duration_ns commit_timeout = 10 * 60 * ns_per_s;  // db_writer retries inside this
+  restart_limits restarts;
+  bool faults_enabled = false;
+};
+
+struct reader_peers {
+  caf::actor db_writer;
+  caf::actor publisher;
+  caf::actor directory;
+  std::shared_ptr<consumer_commands> commands;
+  inflight_counter inflight;
+};
+
+struct reader_state {
+  static inline const char* name = "partition_reader";
+  std::unique_ptr<batch_router> router;
+  routed_batch scratch;
+  std::int64_t epoch = 0;
+  std::uint64_t generation = 0;  // seek generation of the batches we accept
+  std::uint64_t incarnation = 0; // bumped by every restart: late replies of older ones are ignored
+  bool ready = false;            // claimed and restored
+  bool restarting = false;
+  bool checkpoint_in_flight = false;
+  std::int64_t committed_offset = 0;
+  watermark_state committed_clock;
+  std::uint64_t uncheckpointed_events = 0;
+  std::vector<raw_batch> stash; // held back while over max_uncheckpointed_events
+  std::vector<diverted_event> pending_invalid, pending_late;
+  std::map<std::string, std::vector<caf::actor>> by_symbol; // candle actors, one per interval
+  std::vector<std::vector<caf::actor>> by_interval;
+  restart_policy restarts;
+  std::uint64_t checkpoints = 0, restarts_done = 0, candles_published = 0;
+};
+
+caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, reader_config cfg, reader_peers peers);
+
+} // namespace cs
