@@ -46,7 +46,11 @@ struct poll_loop::state {
     for (const auto& p : parts) ids.push_back(p.partition);
     if (ev == runtime::kafka_rebalance_event::assigned) {
       auto starts = hooks.on_assign(ids);
+      if (starts.size() != ids.size())
+        runtime::log_error(component, "only " + std::to_string(starts.size()) + " of " + std::to_string(ids.size()) +
+                                        " assigned partitions have a reader; the others stay idle");
       for (auto& s : starts) {
+        if (!s.reader) continue;
         for (auto& p : parts)
           if (p.partition == s.partition) p.offset = s.offset;
         auto& o = partitions[s.partition];

@@ -1,6 +1,7 @@
 // candle-node: one node of the candlestream cluster. Parses the configuration, starts the actor
-// system (CAF with its middleman, every message type registered) and the node's HTTP endpoint,
-// whose /health/ready reports each dependency. The aggregation pipeline comes on top of this.
+// system (CAF with its middleman, every message type registered), the aggregation pipeline
+// (Kafka -> partition readers -> candle actors -> checkpoints in PostgreSQL) and the node's HTTP
+// endpoint: health, live candles, pipeline counters, and fault injection when enabled.
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 #include <httplib.h>
@@ -11,6 +12,9 @@
 #include <thread>
 
 #include "dependency_checks.hpp"
+#include "messages/atoms.hpp"
+#include "messages/candle_json.hpp"
+#include "node_pipeline.hpp"
 #include "messages/caf_types.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/config/log.hpp"
@@ -61,8 +65,74 @@ int main(int argc, char** argv) {
   node_caf_config caf_cfg;
   caf::actor_system system{caf_cfg};
 
+  cs::node::node_pipeline pipeline(system, cfg);
+  try {
+    pipeline.start();
+  } catch (const std::exception& e) {
+    cs::runtime::log_error(component, std::string("cannot start the pipeline: ") + e.what());
+    return 1;
+  }
+
   cs::node::dependency_checks deps(cfg);
   httplib::Server server;
+  const auto ask_timeout = std::chrono::seconds(5);
+  auto json_error = [](httplib::Response& res, int status, const std::string& code, const std::string& message) {
+    res.status = status;
+    res.set_content(nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json");
+  };
+  // Finds the candle actor of ?symbol=&interval= through the directory.
+  auto find_candle_actor = [&](const httplib::Request& req, httplib::Response& res, caf::actor& out) {
+    if (!req.has_param("symbol") || !req.has_param("interval")) {
+      json_error(res, 400, "missing_parameter", "symbol and interval are required");
+      return false;
+    }
+    auto iv = cs::parse_interval(req.get_param_value("interval"));
+    if (!iv.ok) {
+      json_error(res, 400, "bad_interval", iv.error);
+      return false;
+    }
+    caf::scoped_actor self{system};
+    std::vector<caf::actor> found;
+    self->request(pipeline.directory(), ask_timeout, cs::lookup_atom::value, cs::candle_key{req.get_param_value("symbol"), iv.value})
+      .receive([&](std::vector<caf::actor>& v) { found = std::move(v); }, [&](caf::error&) {});
+    if (found.empty()) {
+      json_error(res, 404, "unknown_symbol", "no live candle actor for this symbol and interval on this node");
+      return false;
+    }
+    out = found.front();
+    return true;
+  };
+  server.Get("/api/v1/candles/live", [&](const httplib::Request& req, httplib::Response& res) {
+    caf::actor a;
+    if (!find_candle_actor(req, res, a)) return;
+    caf::scoped_actor self{system};
+    std::string body = "[";
+    self->request(a, ask_timeout, cs::live_atom::value)
+      .receive(
+        [&](std::vector<cs::candle>& live) {
+          for (std::size_t i = 0; i < live.size(); ++i) {
+            if (i) body += ",";
+            cs::append_candle_json(body, live[i]);
+          }
+        },
+        [&](caf::error& e) { json_error(res, 503, "actor_unavailable", caf::to_string(e)); });
+    if (res.status == 503) return;
+    res.set_content(body + "]", "application/json");
+  });
+  server.Get("/debug/stats", [&](const httplib::Request&, httplib::Response& res) {
+    caf::scoped_actor self{system};
+    self->request(pipeline.consumer(), ask_timeout, cs::stats_atom::value)
+      .receive([&](std::string& s) { res.set_content("{\"node\":\"" + name + "\",\"partitions\":" + s + "}", "application/json"); },
+               [&](caf::error& e) { json_error(res, 503, "consumer_unavailable", caf::to_string(e)); });
+  });
+  if (cfg.boolean("node.faults")) {
+    server.Post("/debug/crash", [&](const httplib::Request& req, httplib::Response& res) {
+      caf::actor a;
+      if (!find_candle_actor(req, res, a)) return;
+      caf::anon_send(a, cs::crash_atom::value);
+      res.set_content(R"({"crashed":true})", "application/json");
+    });
+  }
   server.Get("/health/live", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(nlohmann::json{{"status", "live"}, {"node", name}}.dump(), "application/json");
   });
@@ -85,6 +155,8 @@ int main(int argc, char** argv) {
                                      " (GET /health/live, /health/ready)");
   server.listen_after_bind();
   running_server = nullptr;
+  cs::runtime::log_info(component, name + " stopping: final checkpoints");
+  pipeline.stop();
   cs::runtime::log_info(component, name + " stopped");
   return 0;
 }

@@ -47,6 +47,8 @@ std::string validate(const config_key& key, const std::string& value) {
       return parse_duration(value, d) ? "" : "must be a duration such as 250ms, 2s, 1m, 1h";
     case value_kind::byte_size:
       return parse_byte_size(value, n) ? "" : "must be a size such as 4096, 64k, 512m, 1g";
+    case value_kind::boolean:
+      return value == "true" || value == "false" ? "" : "must be true or false";
     case value_kind::intervals: {
       auto r = parse_interval_list(value);
       return r.ok ? "" : r.error;
@@ -200,6 +202,8 @@ std::vector<interval> config::intervals(std::string_view key) const {
   if (!r.ok) throw config_error("config key '" + std::string(key) + "': " + r.error);
   return r.values;
 }
+
+bool config::boolean(std::string_view key) const { return text(key) == "true"; }
 
 std::string config::help(std::string_view program, std::string_view usage) {
   std::ostringstream out;

@@ -20,7 +20,7 @@ struct config_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class value_kind { text, integer, port, duration, intervals, byte_size };
+enum class value_kind { text, integer, port, duration, intervals, byte_size, boolean };
 
 struct config_key {
   std::string_view name;
@@ -47,6 +47,7 @@ public:
   std::int64_t integer(std::string_view key) const;
   duration_ns duration(std::string_view key) const;
   std::vector<interval> intervals(std::string_view key) const;
+  bool boolean(std::string_view key) const;
   // Where a key's value came from ("default", "file F", "env CANDLE_X", "flag").
   const std::string& source(std::string_view key) const;
 

@@ -31,6 +31,18 @@ const std::vector<config_key>& config_schema() {
     {"node.http-host", "127.0.0.1", k::text, "address of the node's HTTP endpoint (health, API)"},
     {"node.http-port", "18080", k::port, "port of the node's HTTP endpoint"},
     {"node.dependency-timeout", "2s", k::duration, "timeout of each dependency check in /health/ready"},
+    {"node.faults", "false", k::boolean, "enable fault injection (POST /debug/crash) for tests; never in production"},
+    // Pipeline (DESIGN §4, §5)
+    {"pipeline.checkpoint-interval", "1s", k::duration, "how often each partition checkpoints to PostgreSQL"},
+    {"pipeline.max-uncheckpointed-events", "2000000", k::integer, "per partition: above this the partition pauses until a checkpoint commits"},
+    {"pipeline.commit-timeout", "10m", k::duration, "how long a checkpoint may retry against PostgreSQL before the partition restarts"},
+    {"pipeline.publish-timeout", "30s", k::duration, "how long Kafka may take to acknowledge a checkpoint's records"},
+    {"pipeline.restart-max", "5", k::integer, "supervisor intensity: restarts allowed within restart-window before escalating"},
+    {"pipeline.restart-window", "30s", k::duration, "supervisor intensity window"},
+    {"pipeline.restart-backoff", "100ms", k::duration, "first restart delay; doubles per recent restart"},
+    {"kafka.max-poll-records", "20000", k::integer, "records taken per poll round of the consumer thread"},
+    {"kafka.max-inflight-batches", "64", k::integer, "per partition: batches handed to the reader and not processed; above it the partition pauses"},
+    {"postgres.retention", "90d", k::duration, "pg_partman retention of the candles table (partitions older than this are dropped)"},
     // Aggregation (DESIGN §3)
     {"candle.intervals", "1s,5s,1m,15m,1h,1d", k::intervals, "candle intervals: Ns, Nm, Nh, Nd, 1w, 1M"},
     {"candle.allowed-lateness", "2s", k::duration, "watermark = max event time - allowed lateness"},

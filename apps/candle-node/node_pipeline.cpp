@@ -1,0 +1,115 @@
+#include "node_pipeline.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/cluster/directory_actor.hpp"
+#include "actors/db_writer/db_writer_actor.hpp"
+#include "actors/kafka_consumer/kafka_consumer_actor.hpp"
+#include "actors/publisher/publisher_actor.hpp"
+#include "messages/atoms.hpp"
+#include "runtime/config/log.hpp"
+#include "runtime/pg_connection_params.hpp"
+
+namespace cs::node {
+namespace {
+
+constexpr std::string_view component = "candle-node";
+
+// Assign/revoke wait for PostgreSQL claims or final checkpoints; bounded so a stuck dependency
+// shows up as an error instead of a silent hang of the consumer group.
+constexpr std::chrono::minutes rebalance_timeout{2};
+
+reader_config reader_template(const runtime::config& cfg) {
+  reader_config r;
+  r.topic = cfg.text("kafka.topic.events");
+  r.owner = cfg.text("node.name");
+  r.intervals = cfg.intervals("candle.intervals");
+  r.clock.allowed_lateness = cfg.duration("candle.allowed-lateness");
+  r.clock.idle_timeout = cfg.duration("candle.idle-timeout");
+  r.limits.max_future_skew = cfg.duration("candle.max-future-skew");
+  r.limits.max_payload_bytes = static_cast<std::size_t>(cfg.integer("candle.max-payload-bytes"));
+  r.checkpoint_interval = cfg.duration("pipeline.checkpoint-interval");
+  r.max_uncheckpointed_events = static_cast<std::uint64_t>(cfg.integer("pipeline.max-uncheckpointed-events"));
+  r.commit_timeout = cfg.duration("pipeline.commit-timeout");
+  r.request_timeout = cfg.duration("pipeline.publish-timeout");
+  r.restarts.max_restarts = static_cast<std::size_t>(cfg.integer("pipeline.restart-max"));
+  r.restarts.window = cfg.duration("pipeline.restart-window");
+  r.restarts.initial_backoff = cfg.duration("pipeline.restart-backoff");
+  r.faults_enabled = cfg.boolean("node.faults");
+  return r;
+}
+
+db_writer_config db_config(const runtime::config& cfg) {
+  runtime::pg_connection_params p;
+  p.host = cfg.text("postgres.host");
+  p.port = static_cast<std::uint16_t>(cfg.integer("postgres.port"));
+  p.user = cfg.text("postgres.user");
+  p.database = cfg.text("postgres.database");
+  p.application_name = "candle-node " + cfg.text("node.name");
+  db_writer_config d;
+  d.connection_string = runtime::pg_connection_string(p);
+  d.retention = cfg.duration("postgres.retention");
+  d.retry_deadline = cfg.duration("pipeline.commit-timeout");
+  return d;
+}
+
+} // namespace
+
+node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg) : sys_(sys) {
+  commands_ = std::make_shared<consumer_commands>();
+  directory_ = sys.spawn(directory_actor, 0);
+  db_writer_ = sys.spawn<caf::detached>(db_writer_actor, db_config(cfg));
+  const runtime::kafka_config kafka_base{{"bootstrap.servers", cfg.text("kafka.brokers")},
+                                         {"client.id", cfg.text("node.name")}};
+  publisher_ = sys.spawn<caf::detached>(
+    publisher_actor, kafka_base,
+    publisher_topics{cfg.text("kafka.topic.candles"), cfg.text("kafka.topic.dlq"), cfg.text("kafka.topic.late")},
+    cfg.duration("pipeline.publish-timeout"));
+  reader_peers peers{db_writer_, publisher_, directory_, commands_, nullptr};
+  consumer_ = sys.spawn(kafka_consumer_actor, reader_template(cfg), peers);
+
+  auto consumer_settings = kafka_base;
+  consumer_settings["group.id"] = cfg.text("kafka.group");
+  consumer_settings["partition.assignment.strategy"] = "cooperative-sticky";
+  consumer_settings["auto.offset.reset"] = "earliest";
+  consumer_settings["enable.partition.eof"] = "false";
+  consumer_settings["fetch.wait.max.ms"] = "50";
+  consumer_settings["queued.max.messages.kbytes"] = "262144";
+
+  poll_limits limits;
+  limits.max_poll_records = static_cast<std::size_t>(cfg.integer("kafka.max-poll-records"));
+  limits.max_inflight_batches = cfg.integer("kafka.max-inflight-batches");
+  limits.resume_inflight_batches = limits.max_inflight_batches / 4;
+
+  auto consumer = consumer_;
+  auto* system = &sys_;
+  poll_hooks hooks;
+  hooks.on_assign = [consumer, system](const std::vector<std::int32_t>& parts) {
+    std::vector<partition_start> starts;
+    caf::scoped_actor self{*system};
+    self->request(consumer, rebalance_timeout, assign_atom::value, parts)
+      .receive([&](std::vector<partition_start>& s) { starts = std::move(s); },
+               [&](caf::error& e) { runtime::log_error(component, "assign failed: " + caf::to_string(e)); });
+    return starts;
+  };
+  hooks.on_revoke = [consumer, system](const std::vector<std::int32_t>& parts, bool lost) {
+    caf::scoped_actor self{*system};
+    self->request(consumer, rebalance_timeout, revoke_atom::value, parts, lost)
+      .receive([](bool) {}, [&](caf::error& e) { runtime::log_error(component, "revoke failed: " + caf::to_string(e)); });
+  };
+  loop_ = std::make_unique<poll_loop>(consumer_settings, cfg.text("kafka.topic.events"), std::move(hooks), limits, commands_);
+}
+
+node_pipeline::~node_pipeline() { stop(); }
+
+void node_pipeline::start() { loop_->start(); }
+
+void node_pipeline::stop() {
+  if (!loop_) return;
+  loop_->stop(); // final checkpoints through the revoke hook
+  loop_.reset();
+  for (auto* a : {&consumer_, &publisher_, &db_writer_, &directory_})
+    if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
+}
+
+} // namespace cs::node

@@ -1,0 +1,32 @@
+#pragma once
+// Wires one node's pipeline from its configuration: directory, db_writer, publisher, the
+// kafka_consumer actor and its poll thread. Start/stop order matters for exactly-once: the poll
+// thread stops first (its last revoke checkpoints every partition), then the actors.
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include <memory>
+
+#include "actors/kafka_consumer/poll_loop.hpp"
+#include "runtime/config/config.hpp"
+
+namespace cs::node {
+
+class node_pipeline {
+public:
+  node_pipeline(caf::actor_system& sys, const runtime::config& cfg);
+  ~node_pipeline();
+  void start();
+  void stop();
+
+  const caf::actor& directory() const { return directory_; }
+  const caf::actor& consumer() const { return consumer_; }
+
+private:
+  caf::actor_system& sys_;
+  caf::actor directory_, db_writer_, publisher_, consumer_;
+  std::shared_ptr<consumer_commands> commands_;
+  std::unique_ptr<poll_loop> loop_;
+};
+
+} // namespace cs::node
