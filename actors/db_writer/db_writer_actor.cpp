@@ -47,7 +47,7 @@ db_writer_state::~db_writer_state() = default;
 
 caf::behavior db_writer_actor(caf::stateful_actor<db_writer_state>* self, db_writer_config cfg) {
   runtime::store_options opts;
-  opts.retention = std::chrono::nanoseconds(cfg.retention);
+  opts.retention = std::chrono::duration_cast<std::chrono::days>(std::chrono::nanoseconds(cfg.retention));
   // Startup: keep trying until PostgreSQL answers (the node reports not-ready meanwhile).
   auto opened = with_retries(self, cfg, "opening the candle store", [&] { return runtime::candle_store::open(cfg.connection_string, opts); });
   if (!opened) {
