@@ -1,0 +1,22 @@
+#pragma once
+#include <cstddef>
+#include <ostream>
+#include <string>
+
+namespace cs::bench {
+
+struct pipeline_options {
+  bool json = false;
+  std::size_t events = 10'000'000;
+  std::size_t symbols = 1000;
+  int partitions = 16;
+  std::string config_file; // passed to candle-node and used for brokers/PostgreSQL; "" = defaults
+  double timeout_s = 900;  // give up waiting for the node after this
+  bool keep_topic = false;
+};
+
+// Pre-loads events into a fresh topic, measures a bare librdkafka consumer reading them (the
+// ceiling), then a candle-node processing them until every offset is checkpointed in PostgreSQL.
+int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& out);
+
+} // namespace cs::bench

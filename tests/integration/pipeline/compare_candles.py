@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Compares candles stored in PostgreSQL with the offline reference, field for field.
+
+Prices are compared as exact doubles (both sides print shortest round-trip text), sizes as exact
+decimals. `closed` may differ only one way: a candle the reference finalised must be closed in
+the database; the node may have closed more (its watermark saw the whole stream, as the
+reference's did, so any difference there is reported too).
+"""
+import csv
+import sys
+from decimal import Decimal
+
+FIELDS = ["open_time", "close_time", "open", "high", "low", "close", "volume", "bid_size", "ask_size",
+          "first_ts", "first_offset", "last_ts", "last_offset"]
+FLOATS = {"open", "high", "low", "close"}
+DECIMALS = {"bid_size", "ask_size"}
+
+
+def norm(name, value):
+    if name in FLOATS:
+        return float(value)
+    if name in DECIMALS:
+        return Decimal(value)
+    return int(value)
+
+
+def load(path, prefix, key_names):
+    rows = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if not r["symbol"].startswith(prefix):
+                continue
+            key = (r["symbol"], r["interval"], int(r[key_names.get("open_time", "open_time")]))
+            rows[key] = ({n: norm(n, r[key_names.get(n, n)]) for n in FIELDS}, r["closed"] in ("true", "t", "1"))
+    return rows
+
+
+def main():
+    ref_path, db_path, prefix = sys.argv[1:4]
+    ref_names = {"open_time": "open_time_ns", "close_time": "close_time_ns"}
+    ref = load(ref_path, prefix, ref_names)
+    db = load(db_path, prefix, {})
+    problems = []
+    for key in sorted(set(ref) | set(db)):
+        if key not in db:
+            problems.append(f"missing in PostgreSQL: {key}")
+        elif key not in ref:
+            problems.append(f"not in the reference: {key}")
+        else:
+            (rf, rclosed), (df, dclosed) = ref[key], db[key]
+            diff = [f"{n}: ref {rf[n]} db {df[n]}" for n in FIELDS if rf[n] != df[n]]
+            if rclosed and not dclosed:
+                diff.append("final in the reference, live in PostgreSQL")
+            if diff:
+                problems.append(f"{key}: " + "; ".join(diff))
+    finals = sum(1 for _, c in ref.values() if c)
+    print(f"compare: {len(ref)} reference candles ({finals} final), {len(db)} in PostgreSQL, {len(problems)} differences")
+    for p in problems[:20]:
+        print("  " + p)
+    if not ref:
+        print("  the reference is empty: nothing was compared")
+        return 1
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
