@@ -10,7 +10,7 @@ feed_pid=$!
 start_node node-a "$port" --node.faults=true
 sleep 3
 for iv in 1s 1m; do
-  code=$(curl -s -o "$work/crash.json" -w '%{http_code}' -X POST "http://127.0.0.1:$port/debug/crash?symbol=${prefix}001&interval=$iv")
+  code=$(curl -s -o "$work/crash.json" -w '%{http_code}' --data '' -X POST "http://127.0.0.1:$port/debug/crash?symbol=${prefix}001&interval=$iv")
   [[ "$code" == 200 ]] || fail "crash request for ${prefix}001/$iv answered $code: $(cat "$work/crash.json")"
   sleep 1.5
 done
