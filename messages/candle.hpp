@@ -17,6 +17,7 @@ struct candle_key {
   std::string symbol;
   interval iv;
   bool operator==(const candle_key&) const = default;
+  auto operator<=>(const candle_key&) const = default;
 };
 
 template <class Inspector>

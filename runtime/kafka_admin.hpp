@@ -5,11 +5,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <thread>
 
 #include "runtime/kafka_config.hpp"
+#include "runtime/kafka_handles.hpp"
 #include "runtime/kafka_metadata.hpp"
+#include "runtime/result.hpp"
 
 namespace cs::runtime {
 
@@ -28,7 +31,7 @@ public:
     rd_kafka_NewTopic_t* topic = rd_kafka_NewTopic_new(name.c_str(), partitions, replication, errstr, sizeof errstr);
     if (!topic) return errstr;
     auto* opts = rd_kafka_AdminOptions_new(rk_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
-    rd_kafka_AdminOptions_set_operation_timeout(opts, timeout_ms(), errstr, sizeof errstr);
+    set_timeouts(opts);
     rd_kafka_queue_t* q = rd_kafka_queue_new(rk_.get());
     rd_kafka_CreateTopics(rk_.get(), &topic, 1, opts, q);
     std::string why = result_of(q, [](rd_kafka_event_t* ev, size_t* n) {
@@ -44,8 +47,7 @@ public:
   std::string delete_topic(const std::string& name) {
     rd_kafka_DeleteTopic_t* topic = rd_kafka_DeleteTopic_new(name.c_str());
     auto* opts = rd_kafka_AdminOptions_new(rk_.get(), RD_KAFKA_ADMIN_OP_DELETETOPICS);
-    char errstr[512];
-    rd_kafka_AdminOptions_set_operation_timeout(opts, timeout_ms(), errstr, sizeof errstr);
+    set_timeouts(opts);
     rd_kafka_queue_t* q = rd_kafka_queue_new(rk_.get());
     rd_kafka_DeleteTopics(rk_.get(), &topic, 1, opts, q);
     std::string why = result_of(q, [](rd_kafka_event_t* ev, size_t* n) {
@@ -57,8 +59,27 @@ public:
     return why;
   }
 
+  // Every topic with its partition count.
+  runtime::result<std::map<std::string, int>> list_topics() {
+    const rd_kafka_metadata_t* raw = nullptr;
+    const auto err = rd_kafka_metadata(rk_.get(), 1, nullptr, &raw, timeout_ms());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return runtime::failure{rd_kafka_err2str(err)};
+    runtime::rd_kafka_metadata_ptr md{raw};
+    std::map<std::string, int> out;
+    for (int i = 0; i < md->topic_cnt; ++i) out[md->topics[i].topic] = md->topics[i].partition_cnt;
+    return out;
+  }
+
 private:
   static int timeout_ms() { return static_cast<int>(request_timeout.count()); }
+
+  // Bounds both the broker's work and the wait for an unreachable broker (librdkafka's default
+  // request timeout is a minute).
+  static void set_timeouts(rd_kafka_AdminOptions_t* opts) {
+    char errstr[512];
+    rd_kafka_AdminOptions_set_operation_timeout(opts, timeout_ms(), errstr, sizeof errstr);
+    rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms(), errstr, sizeof errstr);
+  }
 
   template <class TopicsOf>
   std::string result_of(rd_kafka_queue_t* q, TopicsOf topics_of) {

@@ -119,12 +119,17 @@ runtime::result<column_map> resolve_columns(const csv_layout& layout, const std:
                      "file of one symbol"};
   }
   m.fixed_symbol = layout.symbol;
-  for (auto [spec, option, slot] : {std::tuple{&layout.bid_size_col, "--bid-size-col", &m.bid_size},
-                                    std::tuple{&layout.ask_size_col, "--ask-size-col", &m.ask_size}}) {
-    if (spec->empty()) continue;
-    auto i = resolve(*spec, option, header);
+  struct optional_column {
+    const std::string& spec;
+    std::string_view option;
+    std::optional<std::size_t>& slot;
+  };
+  for (const optional_column& c : {optional_column{layout.bid_size_col, "--bid-size-col", m.bid_size},
+                                   optional_column{layout.ask_size_col, "--ask-size-col", m.ask_size}}) {
+    if (c.spec.empty()) continue;
+    auto i = resolve(c.spec, c.option, header);
     if (!i) return i.error();
-    *slot = *i;
+    c.slot = *i;
   }
   m.min_fields = 1 + std::max({m.ts, m.bid, m.ask, m.symbol.value_or(0), m.bid_size.value_or(0),
                                m.ask_size.value_or(0)});

@@ -12,13 +12,14 @@ namespace cs::feed {
 // Fixed rate: message i is due at i / rate seconds. A rate of 0 means "now", always.
 class rate_schedule {
 public:
-  explicit rate_schedule(double per_second) : ns_per_message_(per_second > 0 ? ns_per_s / per_second : 0) {}
+  explicit rate_schedule(double per_second) : rate_(per_second) {}
   duration_ns due(std::uint64_t index) const {
-    return static_cast<duration_ns>(static_cast<long double>(index) * ns_per_message_);
+    if (rate_ <= 0) return 0;
+    return static_cast<duration_ns>(static_cast<long double>(index) * ns_per_s / rate_);
   }
 
 private:
-  double ns_per_message_;
+  double rate_;
 };
 
 // Replay at `speed` x real time: an event is due when its event-time distance from the first

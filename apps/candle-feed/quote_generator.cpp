@@ -52,8 +52,9 @@ quote_generator::quote_generator(sim_options options)
 }
 
 timestamp_ns quote_generator::base_time() const {
-  // long double keeps index * step exact far beyond any realistic run.
-  return opt_.start + static_cast<timestamp_ns>(std::floor(static_cast<long double>(index_) * opt_.step_ns));
+  if (opt_.rate <= 0) return opt_.start + static_cast<timestamp_ns>(index_) * opt_.tick;
+  // index * 1e9 is exact in long double for any realistic run, so whole rates give whole steps.
+  return opt_.start + static_cast<timestamp_ns>(std::floor(static_cast<long double>(index_) * ns_per_s / opt_.rate));
 }
 
 void quote_generator::step_price(std::size_t s) {

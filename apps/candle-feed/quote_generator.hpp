@@ -37,7 +37,10 @@ struct sim_options {
   std::vector<std::string> symbols;
   std::uint64_t seed = 1;
   timestamp_ns start = 0;    // event time of the first event (before jitter)
-  double step_ns = ns_per_ms; // event time advance per event (fractional: 3 events/s is fine)
+  // Event time of event i (before jitter): start + i / rate seconds when rate > 0 (3 events/s is
+  // fine), else start + i * tick.
+  double rate = 0;
+  duration_ns tick = ns_per_ms;
   duration_ns jitter = 0;     // valid events are up to this much behind the stream's time
   duration_ns late_by = 0;    // late events are this much behind
   double late_fraction = 0;

@@ -39,6 +39,16 @@ producer_settings make_producer_settings(const runtime::config& cfg, const produ
   return s;
 }
 
+void paced_wait(event_producer& producer, std::chrono::steady_clock::time_point due) {
+  using clock_type = std::chrono::steady_clock;
+  constexpr auto min_wait = std::chrono::milliseconds{1};
+  // Slices keep a long wait (a slow rate, a gap in a replay) responsive to SIGINT.
+  constexpr auto slice = std::chrono::milliseconds{100};
+  if (due - clock_type::now() < min_wait) return;
+  for (auto now = clock_type::now(); now < due && !stop_requested(); now = clock_type::now())
+    producer.wait_until(std::min(due, now + slice));
+}
+
 double per_second(std::uint64_t n, std::chrono::steady_clock::duration elapsed) {
   const double s = std::chrono::duration<double>(elapsed).count();
   return s > 0 ? static_cast<double>(n) / s : 0;

@@ -17,9 +17,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 constexpr std::string_view component = "candle-feed simulate";
-// Waits shorter than this are skipped: the schedule catches up on the next one, and a sleep per
-// event would cap the rate at the scheduler's resolution.
-constexpr auto min_pacing_wait = std::chrono::milliseconds{1};
 constexpr auto progress_every = std::chrono::seconds{10};
 // The clock and the bounds are checked every this many events, not on each.
 constexpr std::uint64_t check_every = 256;
@@ -33,7 +30,7 @@ std::string summary_line(const event_producer& producer, const std::array<std::u
       << " valid=" << by_kind[static_cast<std::size_t>(sim_kind::valid)]
       << " late=" << by_kind[static_cast<std::size_t>(sim_kind::late)] << " invalid=" << invalid;
   for (auto k : invalid_sim_kinds) out << " " << to_string(k) << "=" << by_kind[static_cast<std::size_t>(k)];
-  out << " delivered=" << producer.delivered() << " failed=" << producer.failed() + (sent - producer.queued())
+  out << " delivered=" << producer.delivered() << " failed=" << producer.failed()
       << " misrouted=" << producer.misrouted() << " partitions=" << producer.partitions() << " per_partition=";
   bool first = true;
   for (const auto& [p, n] : producer.per_partition()) {
@@ -65,20 +62,23 @@ int run_simulate(const runtime::config& cfg, const simulate_settings& settings, 
   const auto start = clock_type::now();
   auto next_progress = start + progress_every;
   std::uint64_t sent = 0;
-  while (!plan->max_count || sent < *plan->max_count) {
+  while ((!plan->max_count || sent < *plan->max_count) && !stop_requested()) {
+    if (plan->rate > 0) {
+      // Paced: the schedule says when each event goes, so the duration bound is exact (an event
+      // due at or after it is not sent) and the waits serve delivery reports.
+      const auto due = std::chrono::nanoseconds{schedule.due(sent)};
+      if (plan->max_duration && due.count() >= *plan->max_duration) break;
+      paced_wait(producer, start + due);
+      if (stop_requested()) break;
+    }
     if (sent % check_every == 0) {
       const auto now = clock_type::now();
-      if (stop_requested()) break;
       if (plan->max_duration && now - start >= std::chrono::nanoseconds{*plan->max_duration}) break;
       if (now >= next_progress) {
         runtime::log_info(component, std::to_string(sent) + " events sent, " +
                                        std::to_string(producer.delivered()) + " delivered");
         next_progress = now + progress_every;
       }
-    }
-    if (plan->rate > 0) {
-      const auto due = start + std::chrono::nanoseconds{schedule.due(sent)};
-      if (due - clock_type::now() >= min_pacing_wait) producer.wait_until(due);
     }
     gen.next(msg);
     producer.send(msg.key, msg.payload);
@@ -89,7 +89,7 @@ int run_simulate(const runtime::config& cfg, const simulate_settings& settings, 
   const auto elapsed = clock_type::now() - start;
   std::cout << summary_line(producer, by_kind, sent, elapsed, psettings.topic) << std::endl;
   if (!all_delivered) {
-    runtime::log_error(component, std::to_string(producer.queued() - producer.delivered()) + " of " +
+    runtime::log_error(component, std::to_string(sent - producer.delivered()) + " of " +
                                     std::to_string(sent) + " events not delivered; first error: " +
                                     (producer.first_error().empty() ? "flush timed out" : producer.first_error()));
     return exit_failure;

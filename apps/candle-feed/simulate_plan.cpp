@@ -35,7 +35,8 @@ runtime::result<simulate_plan> plan_simulation(const simulate_settings& s, durat
     return failure{"--symbol-prefix '" + s.symbol_prefix + "' does not make valid symbols (" +
                    std::string(valid_symbol_form) + ")"};
   g.seed = s.seed;
-  g.step_ns = s.rate > 0 ? static_cast<double>(ns_per_s) / s.rate : static_cast<double>(s.tick_us * ns_per_us);
+  g.rate = s.rate;
+  g.tick = s.tick_us * ns_per_us;
   g.jitter = s.jitter_ms * ns_per_ms;
   g.late_by = s.late_by_ms ? *s.late_by_ms * ns_per_ms : lateness + default_late_margin;
   g.late_fraction = s.late_fraction;
@@ -55,7 +56,7 @@ runtime::result<simulate_plan> plan_simulation(const simulate_settings& s, durat
     g.start = *s.start_ms * ns_per_ms;
   } else if (s.rate == 0 && p.max_count) {
     // Unpaced: the stream's last event is at the present, so no event is in the future.
-    g.start = now - static_cast<timestamp_ns>(static_cast<double>(*p.max_count) * g.step_ns);
+    g.start = now - static_cast<timestamp_ns>(*p.max_count) * g.tick;
   } else {
     g.start = now;
   }

@@ -90,11 +90,9 @@ std::vector<partition_range> read_topic_range(const topic_range_request& request
     if (!batch.empty() || pending == 0) continue;
     // Nothing fetched: a partition whose last offsets are transaction markers (no records) is
     // complete once the consumer's position reaches the end.
-    std::vector<runtime::kafka_topic_partition> open;
+    runtime::rd_kafka_topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(static_cast<int>(pending))};
     for (const auto& [p, pr] : progress)
-      if (!pr.done()) open.push_back({request.topic, p, runtime::kafka_offset_invalid});
-    rd_kafka_topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(static_cast<int>(open.size()))};
-    for (const auto& tp : open) rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+      if (!pr.done()) rd_kafka_topic_partition_list_add(list.get(), request.topic.c_str(), p);
     if (rd_kafka_position(consumer.native_handle(), list.get()) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       for (int i = 0; i < list->cnt; ++i) {
         auto& pr = progress[list->elems[i].partition];

@@ -73,6 +73,8 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg)
   consumer_settings["partition.assignment.strategy"] = "cooperative-sticky";
   consumer_settings["auto.offset.reset"] = "earliest";
   consumer_settings["enable.partition.eof"] = "false";
+  consumer_settings["session.timeout.ms"] = std::to_string(cfg.duration("kafka.session-timeout") / ns_per_ms);
+  consumer_settings["heartbeat.interval.ms"] = std::to_string(cfg.duration("kafka.session-timeout") / ns_per_ms / 4);
   consumer_settings["fetch.wait.max.ms"] = "50";
   consumer_settings["queued.max.messages.kbytes"] = "262144";
 

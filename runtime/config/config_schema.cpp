@@ -40,6 +40,7 @@ const std::vector<config_key>& config_schema() {
     {"pipeline.restart-max", "5", k::integer, "supervisor intensity: restarts allowed within restart-window before escalating"},
     {"pipeline.restart-window", "30s", k::duration, "supervisor intensity window"},
     {"pipeline.restart-backoff", "100ms", k::duration, "first restart delay; doubles per recent restart"},
+    {"kafka.session-timeout", "10s", k::duration, "consumer group session timeout: how soon a dead node's partitions move (broker minimum 6s)"},
     {"kafka.max-poll-records", "20000", k::integer, "records taken per poll round of the consumer thread"},
     {"kafka.max-inflight-batches", "64", k::integer, "per partition: batches handed to the reader and not processed; above it the partition pauses"},
     {"postgres.retention", "90d", k::duration, "pg_partman retention of the candles table (partitions older than this are dropped)"},

@@ -1,0 +1,28 @@
+#pragma once
+// The candle rows one checkpoint writes: the final candles (closed = true) and the changed live
+// ones (closed = false), validated and with one row per (symbol, interval, open_time). PostgreSQL
+// refuses to let one INSERT ... ON CONFLICT DO UPDATE touch a row twice, and a candle that changed
+// and then became final within one checkpoint interval may well be in both lists.
+#include <string>
+#include <vector>
+
+#include "messages/candle.hpp"
+
+namespace cs::runtime {
+
+struct checkpoint_row {
+  const candle* value = nullptr; // points into the caller's vectors
+  bool closed = false;           // from the list it came from, not from value->closed
+};
+
+struct checkpoint_batch {
+  std::vector<checkpoint_row> rows; // first-seen order of the keys
+  std::string error;                // non-empty: a candle failed check_candle; rows is empty
+};
+
+// Per key, a final candle wins over a live one; among candles of the same kind the later one in
+// its list wins.
+checkpoint_batch make_checkpoint_batch(const std::vector<candle>& finals,
+                                       const std::vector<candle>& changed_live);
+
+} // namespace cs::runtime
