@@ -56,11 +56,11 @@ struct kafka_fixture {
   runtime::kafka_admin admin{brokers};
 
   // A fresh topic, deleted when the returned guard goes; FAILs when Kafka is not usable.
-  std::unique_ptr<test::scoped_topic> fresh_topic(const std::string& purpose, int partitions) {
+  std::unique_ptr<runtime::scoped_topic> fresh_topic(const std::string& purpose, int partitions) {
     const std::string name = "candle-feed-it-" + purpose + "-" + test::unique_suffix();
     const auto why = admin.create_topic(name, partitions);
     if (!why.empty()) test::fail_service_unavailable("Kafka", brokers, "creating topic " + name + ": " + why);
-    return std::make_unique<test::scoped_topic>(admin, name);
+    return std::make_unique<runtime::scoped_topic>(admin, name);
   }
 
   std::vector<std::string> kafka_flags(const std::string& topic) const {
