@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "messages/event_decoder.hpp"
 #include "messages/event_json.hpp"
 #include "messages/time.hpp"
 #include "sim_random.hpp"
@@ -32,6 +33,18 @@ inline constexpr std::array<sim_kind, 5> invalid_sim_kinds{
 
 std::string_view to_string(sim_kind k);
 inline bool is_invalid(sim_kind k) { return k != sim_kind::valid && k != sim_kind::late; }
+
+// The reason the node's decoder gives for each invalid kind (none for valid and late).
+inline reject_reason expected_reject_reason(sim_kind k) {
+  switch (k) {
+    case sim_kind::bad_json: return reject_reason::bad_json;
+    case sim_kind::crossed_quote: return reject_reason::crossed_quote;
+    case sim_kind::missing_field: return reject_reason::missing_field;
+    case sim_kind::bad_symbol: return reject_reason::bad_symbol;
+    case sim_kind::negative_price: return reject_reason::bad_price;
+    default: return reject_reason::none;
+  }
+}
 
 struct sim_options {
   std::vector<std::string> symbols;

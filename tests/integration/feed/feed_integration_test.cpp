@@ -176,17 +176,6 @@ std::vector<std::string> simulate_args(const simulate_settings& s) {
   return a;
 }
 
-reject_reason reason_of(sim_kind k) {
-  switch (k) {
-    case sim_kind::bad_json: return reject_reason::bad_json;
-    case sim_kind::crossed_quote: return reject_reason::crossed_quote;
-    case sim_kind::missing_field: return reject_reason::missing_field;
-    case sim_kind::bad_symbol: return reject_reason::bad_symbol;
-    case sim_kind::negative_price: return reject_reason::bad_price;
-    default: return reject_reason::none;
-  }
-}
-
 } // namespace
 
 TEST_CASE("simulate sends the generator's stream; reference --topic-range gives the core's candles",
@@ -229,7 +218,7 @@ TEST_CASE("simulate sends the generator's stream; reference --topic-range gives 
     ++kinds[m.kind];
     const auto p = runtime::kafka_partition_for_key(m.key, topic_partitions);
     ++per_partition[std::to_string(p)];
-    if (is_invalid(m.kind)) ++reasons[std::string(to_string(reason_of(m.kind)))];
+    if (is_invalid(m.kind)) ++reasons[std::string(to_string(expected_reject_reason(m.kind)))];
     else valid_symbols.insert(m.key);
     expected.add(p, next_offset[static_cast<std::size_t>(p)]++, m.payload);
   }

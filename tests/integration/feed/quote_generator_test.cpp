@@ -41,16 +41,6 @@ std::vector<sim_message> generate(const sim_options& o, std::size_t n) {
   return out;
 }
 
-reject_reason expected_reason(sim_kind k) {
-  switch (k) {
-    case sim_kind::bad_json: return reject_reason::bad_json;
-    case sim_kind::crossed_quote: return reject_reason::crossed_quote;
-    case sim_kind::missing_field: return reject_reason::missing_field;
-    case sim_kind::bad_symbol: return reject_reason::bad_symbol;
-    case sim_kind::negative_price: return reject_reason::bad_price;
-    default: return reject_reason::none;
-  }
-}
 } // namespace
 
 TEST_CASE("symbol names are zero-padded and valid", "[feed][simulate]") {
@@ -85,7 +75,7 @@ TEST_CASE("every kind decodes as it claims", "[feed][simulate]") {
     ++seen[m.kind];
     INFO(i << " " << to_string(m.kind) << " " << m.payload);
     const auto st = decoder.decode(m.payload, no_clock, e);
-    CHECK(st.reason == expected_reason(m.kind));
+    CHECK(st.reason == expected_reject_reason(m.kind));
     if (!st.ok()) continue;
     CHECK(e.symbol == m.key);
     CHECK(e.ts == m.ts);
