@@ -9,6 +9,13 @@ using namespace cs;
 using namespace cs::runtime;
 
 namespace {
+// These tests define the environment they run in: a developer's or CI's CANDLE_* variables
+// (e.g. other service ports) must not leak into them.
+void clear_candle_env() {
+  ::unsetenv("CANDLE_CONFIG");
+  for (const auto& k : config_schema()) ::unsetenv(env_name(k.name).c_str());
+}
+
 config load(std::vector<const char*> args, std::vector<std::string>& rest) {
   args.insert(args.begin(), "prog");
   return config::load(static_cast<int>(args.size()), args.data(), rest);
@@ -16,6 +23,7 @@ config load(std::vector<const char*> args, std::vector<std::string>& rest) {
 } // namespace
 
 TEST_CASE("the shipped config file sets every key to its documented default") {
+  clear_candle_env();
   std::vector<std::string> rest;
   const std::string file = std::string(CANDLE_SOURCE_DIR) + "/config/candlestream.conf";
   auto c = load({"--config", file.c_str()}, rest);
@@ -27,6 +35,7 @@ TEST_CASE("the shipped config file sets every key to its documented default") {
 }
 
 TEST_CASE("flags beat env beat file beat defaults; other arguments are left over") {
+  clear_candle_env();
   ::setenv("CANDLE_REDIS_PORT", "7000", 1);
   ::setenv("CANDLE_POSTGRES_PORT", "7001", 1);
   std::vector<std::string> rest;
@@ -43,6 +52,7 @@ TEST_CASE("flags beat env beat file beat defaults; other arguments are left over
 }
 
 TEST_CASE("bad values and unknown keys are clear errors") {
+  clear_candle_env();
   std::vector<std::string> rest;
   auto err = [&](std::vector<const char*> args) {
     try {
@@ -66,6 +76,7 @@ TEST_CASE("bad values and unknown keys are clear errors") {
 }
 
 TEST_CASE("durations, sizes and env names") {
+  clear_candle_env();
   duration_ns d = 0;
   CHECK((parse_duration("250ms", d) && d == 250 * ns_per_ms));
   CHECK((parse_duration("0", d) && d == 0));
