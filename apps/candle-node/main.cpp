@@ -65,6 +65,15 @@ int main(int argc, char** argv) {
   node_caf_config caf_cfg;
   caf::actor_system system{caf_cfg};
 
+  // The HTTP port is bound before the pipeline takes any partition: a node that cannot serve
+  // fails before it joins the consumer group.
+  httplib::Server server;
+  const auto& host = cfg.text("node.http-host");
+  const auto port = static_cast<int>(cfg.integer("node.http-port"));
+  if (!server.bind_to_port(host.c_str(), port)) {
+    cs::runtime::log_error(component, "cannot listen on " + host + ":" + std::to_string(port));
+    return 1;
+  }
   cs::node::node_pipeline pipeline(system, cfg);
   try {
     pipeline.start();
@@ -74,7 +83,6 @@ int main(int argc, char** argv) {
   }
 
   cs::node::dependency_checks deps(cfg);
-  httplib::Server server;
   const auto ask_timeout = std::chrono::seconds(5);
   auto json_error = [](httplib::Response& res, int status, const std::string& code, const std::string& message) {
     res.status = status;
@@ -142,12 +150,6 @@ int main(int argc, char** argv) {
     res.status = ok ? 200 : 503;
   });
 
-  const auto& host = cfg.text("node.http-host");
-  const auto port = static_cast<int>(cfg.integer("node.http-port"));
-  if (!server.bind_to_port(host.c_str(), port)) {
-    cs::runtime::log_error(component, "cannot listen on " + host + ":" + std::to_string(port));
-    return 1;
-  }
   running_server = &server;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

@@ -3,7 +3,7 @@
 # from its last checkpoint plus replay) and the candles still equal the reference.
 source "$(dirname "$0")/lib.sh"
 setup_case crash 16
-port=$((20000 + $$ % 10000 * 3))
+port=$(free_port)
 events=150000
 feed --symbols 30 --count "$events" --rate 15000 --jitter-ms 300 --seed 6 >"$work/feed.log" 2>&1 &
 feed_pid=$!

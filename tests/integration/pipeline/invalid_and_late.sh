@@ -5,7 +5,7 @@ setup_case divert 8
 dlq="it-dlq-$case_id"; late="it-late-$case_id"
 "$repo/deploy/topic" create "$dlq" 2 >/dev/null; "$repo/deploy/topic" create "$late" 2 >/dev/null
 trap 'cleanup_case; "$repo/deploy/topic" delete "$dlq" >/dev/null 2>&1; "$repo/deploy/topic" delete "$late" >/dev/null 2>&1' EXIT
-port=$((20000 + $$ % 10000 * 3))
+port=$(free_port)
 events=60000
 feed --symbols 20 --count "$events" --rate 0 --jitter-ms 200 --invalid-fraction 0.03 --late-fraction 0.02 --seed 2 \
   >"$work/feed.log" 2>&1 || fail "feed: $(tail -5 "$work/feed.log")"

@@ -4,7 +4,7 @@
 # checkpoint did not cover (bounded by the checkpoint interval); the replay is reported.
 source "$(dirname "$0")/lib.sh"
 setup_case kill9 16
-port=$((20000 + $$ % 10000 * 3))
+port=$(free_port)
 events=300000
 feed --symbols 50 --count "$events" --rate 10000 --jitter-ms 300 --seed 3 >"$work/feed.log" 2>&1 &
 feed_pid=$!

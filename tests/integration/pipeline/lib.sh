@@ -44,6 +44,17 @@ node_flags() {
        --kafka.session-timeout=6s --pipeline.checkpoint-interval=500ms
 }
 
+# free_port: a TCP port below the kernel's ephemeral range (so no outgoing connection holds it)
+# that nothing listens on.
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 12000))
+    ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
+  done
+  fail "no free port found"
+}
+
 # start_node NAME PORT [FLAGS...]: starts a node in the background; its pid goes to node_pids and
 # to the variable pid_NAME.
 start_node() {

@@ -3,7 +3,7 @@
 # then everything resumes by itself and the candles equal the reference.
 source "$(dirname "$0")/lib.sh"
 setup_case pgdown 16
-port=$((20000 + $$ % 10000 * 3))
+port=$(free_port)
 events=200000
 rss_limit_kb=$((1536 * 1024))
 restore_pg() { "$repo/deploy/services" start-one postgres >/dev/null 2>&1 || true; }

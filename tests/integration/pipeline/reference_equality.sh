@@ -3,7 +3,7 @@
 # what `candle-feed reference` computes offline from the same topic.
 source "$(dirname "$0")/lib.sh"
 setup_case reference 16
-port=$((20000 + $$ % 10000 * 3))
+port=$(free_port)
 events=200000
 feed --symbols 50 --count "$events" --rate 0 --jitter-ms 300 --seed 1 >"$work/feed.log" 2>&1 || fail "feed: $(tail -5 "$work/feed.log")"
 t0=$SECONDS

@@ -3,7 +3,7 @@
 # the same candles; and a stale owner that tries to checkpoint is fenced.
 source "$(dirname "$0")/lib.sh"
 setup_case takeover 16
-port_a=$((20000 + $$ % 10000 * 3)); port_b=$((port_a + 1))
+port_a=$(free_port); port_b=$(free_port)
 events=200000
 feed --symbols 50 --count "$events" --rate 15000 --jitter-ms 300 --seed 5 >"$work/feed.log" 2>&1 &
 feed_pid=$!
