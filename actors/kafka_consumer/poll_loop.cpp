@@ -15,6 +15,7 @@ namespace cs {
 namespace {
 constexpr std::string_view component = "kafka_consumer";
 constexpr std::size_t expected_payload_bytes = 128; // reserve hint for packed batches
+constexpr std::size_t consume_batch = 4096;         // records per rd_kafka_consume_batch_queue call
 } // namespace
 
 struct poll_loop::state {
@@ -34,6 +35,8 @@ struct poll_loop::state {
     raw_batch pending;
   };
   std::map<std::int32_t, owned> partitions; // touched only on the poll thread
+  rd_kafka_queue_t* queue = nullptr;         // the consumer queue (records, errors, rebalances)
+  std::vector<rd_kafka_message_t*> messages = std::vector<rd_kafka_message_t*>(consume_batch);
   mutable std::mutex stats_mutex;
   poll_loop::stats stats;
 
@@ -134,40 +137,43 @@ struct poll_loop::state {
     }
   }
 
-  // One poll round: wait for the first record, then drain what is already fetched.
+  // One poll round: wait for the first records, then drain what is already fetched, in batches
+  // (rd_kafka_consume_batch_queue takes the queue lock once per batch, not once per record, and
+  // also serves rebalance callbacks).
   void poll_round() {
-    rd_kafka_t* rk = consumer->native_handle();
     std::size_t taken = 0;
     int wait_ms = static_cast<int>(limits.poll_timeout.count());
     while (taken < limits.max_poll_records) {
-      rd_kafka_message_t* msg = rd_kafka_consumer_poll(rk, wait_ms);
-      if (!msg) break;
+      const auto want = std::min(messages.size(), limits.max_poll_records - taken);
+      const ssize_t n = rd_kafka_consume_batch_queue(queue, wait_ms, messages.data(), want);
+      if (n <= 0) break;
       wait_ms = 0;
-      if (msg->err) {
-        if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-          runtime::log_warn(component, std::string("consume error: ") + rd_kafka_message_errstr(msg));
-          std::lock_guard lock(stats_mutex);
-          ++stats.errors;
-        }
-        rd_kafka_message_destroy(msg);
-        continue;
-      }
-      auto it = partitions.find(msg->partition);
-      if (it != partitions.end() && !it->second.stopped) {
-        auto& b = it->second.pending;
-        if (b.size() == 0) {
-          b.bytes.reserve(limits.max_poll_records * expected_payload_bytes / 4);
-        }
-        b.bytes.append(static_cast<const char*>(msg->payload), msg->len);
-        b.ends.push_back(static_cast<std::uint32_t>(b.bytes.size()));
-        b.offsets.push_back(msg->offset);
-        ++taken;
-      }
-      rd_kafka_message_destroy(msg);
+      for (ssize_t i = 0; i < n; ++i) taken += take(messages[static_cast<std::size_t>(i)]);
     }
     for (auto& [p, o] : partitions) flush(p);
     std::lock_guard lock(stats_mutex);
     stats.records += taken;
+  }
+
+  // Copies one record into its partition's pending batch; returns 1 if it was taken.
+  std::size_t take(rd_kafka_message_t* msg) {
+    std::size_t taken = 0;
+    if (msg->err) {
+      if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        runtime::log_warn(component, std::string("consume error: ") + rd_kafka_message_errstr(msg));
+        std::lock_guard lock(stats_mutex);
+        ++stats.errors;
+      }
+    } else if (auto it = partitions.find(msg->partition); it != partitions.end() && !it->second.stopped) {
+      auto& b = it->second.pending;
+      if (b.size() == 0) b.bytes.reserve(limits.max_poll_records * expected_payload_bytes / 4);
+      b.bytes.append(static_cast<const char*>(msg->payload), msg->len);
+      b.ends.push_back(static_cast<std::uint32_t>(b.bytes.size()));
+      b.offsets.push_back(msg->offset);
+      taken = 1;
+    }
+    rd_kafka_message_destroy(msg);
+    return taken;
   }
 };
 
@@ -191,6 +197,7 @@ void poll_loop::start() {
     });
   const std::string topics[] = {st->topic};
   if (auto s = st->consumer->subscribe(topics); !s) throw runtime::kafka_config_error("subscribe failed: " + s.reason);
+  st->queue = rd_kafka_queue_get_consumer(st->consumer->native_handle());
   running_ = true;
   thread_ = std::thread([this] { run(); });
 }
@@ -202,6 +209,8 @@ void poll_loop::run() {
     state_->poll_round();
   }
   // Leaving the group revokes every partition through the hook: final checkpoints happen there.
+  rd_kafka_queue_destroy(state_->queue);
+  state_->queue = nullptr;
   (void)state_->consumer->close();
   running_ = false;
 }

@@ -60,8 +60,11 @@ void batch_router::route(const raw_batch& batch, timestamp_ns now, routed_batch&
     ++counters_.valid;
     const timestamp_ns w = clock_.watermark();
     std::size_t late = 0;
-    for (const auto& iv : intervals_)
-      if (iv.bucket_end(iv.bucket_start(scratch_.ts)) <= w) ++late;
+    // A bucket ends after every event in it, so an event at or past the watermark is never late:
+    // the per-interval check is needed only for events behind it.
+    if (scratch_.ts < w)
+      for (const auto& iv : intervals_)
+        if (iv.bucket_end(iv.bucket_start(scratch_.ts)) <= w) ++late;
     if (late > 0) {
       ++counters_.late;
       out.late.push_back({partition_, offset, scratch_.symbol, std::string(payload),

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   pipe_cmd->add_flag("--json", pipe.json, "print one JSON object (events, events_per_sec, ceiling_events_per_sec, cpu_seconds, peak_rss_bytes)");
   pipe_cmd->add_option("--events", pipe.events, "events to pre-load")->check(CLI::PositiveNumber);
   pipe_cmd->add_option("--symbols", pipe.symbols, "symbols")->check(CLI::PositiveNumber);
+  pipe_cmd->add_option("--market-rate", pipe.market_rate, "events per second of event time in the pre-loaded stream")
+    ->check(CLI::PositiveNumber);
   pipe_cmd->add_option("--partitions", pipe.partitions, "partitions of the benchmark topic")->check(CLI::PositiveNumber);
   pipe_cmd->add_option("--config", pipe.config_file, "candlestream config file (brokers, PostgreSQL, node settings)");
   pipe_cmd->add_option("--timeout", pipe.timeout_s, "seconds to wait for the node");

@@ -9,6 +9,10 @@ struct pipeline_options {
   bool json = false;
   std::size_t events = 10'000'000;
   std::size_t symbols = 1000;
+  // Events per second of event time in the pre-loaded stream: how dense the simulated market is.
+  // It decides how many candles the stream yields (a 1s candle per symbol per event-second), and
+  // so how much the node writes. Default: the 100 K events/s the Java service claims to handle.
+  double market_rate = 100'000;
   int partitions = 16;
   std::string config_file; // passed to candle-node and used for brokers/PostgreSQL; "" = defaults
   double timeout_s = 900;  // give up waiting for the node after this

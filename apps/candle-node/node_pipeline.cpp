@@ -77,6 +77,7 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg)
   consumer_settings["heartbeat.interval.ms"] = std::to_string(cfg.duration("kafka.session-timeout") / ns_per_ms / 4);
   consumer_settings["fetch.wait.max.ms"] = "50";
   consumer_settings["queued.max.messages.kbytes"] = "262144";
+  consumer_settings["max.partition.fetch.bytes"] = "4194304";
 
   poll_limits limits;
   limits.max_poll_records = static_cast<std::size_t>(cfg.integer("kafka.max-poll-records"));
