@@ -8,6 +8,7 @@ void routed_batch::clear() {
   late.clear();
   watermark_after = no_watermark;
   boundary_crossed.clear();
+  unconfirmed_gap_at = -1;
 }
 
 batch_router::batch_router(std::int32_t partition, std::vector<interval> intervals, watermark_config clock,
@@ -48,6 +49,19 @@ void batch_router::route(const raw_batch& batch, timestamp_ns now, routed_batch&
     if (offset < next_offset_) {
       ++counters_.duplicate;
       continue;
+    }
+    if (offset > next_offset_) {
+      if (gap_reread_at_ != next_offset_) {
+        gap_reread_at_ = next_offset_;
+        gap_rereads_done_ = 0;
+      }
+      if (gap_rereads_done_ < gap_confirmations) {
+        ++gap_rereads_done_;
+        ++counters_.gap_rereads;
+        out.unconfirmed_gap_at = next_offset_;
+        break;
+      }
+      ++counters_.gaps; // the same gap after every re-read: those offsets hold no record
     }
     next_offset_ = offset + 1;
     const auto st = decoder_.decode(payload, now, scratch_);

@@ -112,6 +112,16 @@ public:
       for (const auto& a : actors_for(s.symbol)) self_->send(a, apply_atom::value, slice);
     }
     announce(out.boundary_crossed, out.watermark_after);
+    if (out.unconfirmed_gap_at >= 0) reread_from(out.unconfirmed_gap_at);
+  }
+
+  // Records seem missing: seek back and drop everything already in flight (older generation).
+  void reread_from(std::int64_t offset) {
+    auto& st = self_->state;
+    runtime::log_warn(component, where() + ": records from offset " + std::to_string(offset) +
+                                   " did not arrive in order; re-reading from there");
+    ++st.generation;
+    peers_.commands->push({consumer_command::kind::seek, cfg_.partition, offset, st.generation});
   }
 
   void announce(const std::vector<bool>& crossed, timestamp_ns watermark) {
@@ -301,7 +311,8 @@ public:
            std::to_string(st.committed_offset) + ",\"watermark\":" + std::to_string(st.router->clock().watermark) +
            ",\"valid\":" + std::to_string(c.valid) + ",\"invalid\":" + std::to_string(c.invalid) +
            ",\"late\":" + std::to_string(c.late) + ",\"fully_late\":" + std::to_string(c.fully_late) +
-           ",\"duplicate\":" + std::to_string(c.duplicate);
+           ",\"duplicate\":" + std::to_string(c.duplicate) + ",\"gaps\":" + std::to_string(c.gaps) +
+           ",\"gap_rereads\":" + std::to_string(c.gap_rereads);
     }
     s += ",\"candle_actors\":" + std::to_string(st.by_symbol.size() * cfg_.intervals.size()) +
          ",\"checkpoints\":" + std::to_string(st.checkpoints) + ",\"restarts\":" + std::to_string(st.restarts_done) +

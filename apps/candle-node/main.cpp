@@ -7,6 +7,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -24,6 +25,7 @@ namespace {
 constexpr std::string_view component = "candle-node";
 constexpr int exit_usage = 2;
 httplib::Server* running_server = nullptr;
+std::atomic<bool> escalated{false};
 
 void on_signal(int) {
   // httplib's stop() only flips flags and shuts the listening socket: safe enough here, and the
@@ -74,7 +76,10 @@ int main(int argc, char** argv) {
     cs::runtime::log_error(component, "cannot listen on " + host + ":" + std::to_string(port));
     return 1;
   }
-  cs::node::node_pipeline pipeline(system, cfg);
+  cs::node::node_pipeline pipeline(system, cfg, [](const std::string&) {
+    escalated = true;
+    std::raise(SIGTERM); // same path as an operator's SIGTERM: final checkpoints, then exit
+  });
   try {
     pipeline.start();
   } catch (const std::exception& e) {
@@ -159,6 +164,6 @@ int main(int argc, char** argv) {
   running_server = nullptr;
   cs::runtime::log_info(component, name + " stopping: final checkpoints");
   pipeline.stop();
-  cs::runtime::log_info(component, name + " stopped");
-  return 0;
+  cs::runtime::log_info(component, name + (escalated ? " stopped after a failure (see above)" : " stopped"));
+  return escalated ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #include "actors/db_writer/db_writer_actor.hpp"
 #include "actors/kafka_consumer/kafka_consumer_actor.hpp"
 #include "actors/publisher/publisher_actor.hpp"
+#include "actors/supervisor/root_supervisor.hpp"
 #include "messages/atoms.hpp"
 #include "runtime/config/log.hpp"
 #include "runtime/pg_connection_params.hpp"
@@ -55,7 +56,9 @@ db_writer_config db_config(const runtime::config& cfg) {
 
 } // namespace
 
-node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg) : sys_(sys) {
+node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
+                             std::function<void(const std::string&)> escalate)
+  : sys_(sys) {
   commands_ = std::make_shared<consumer_commands>();
   directory_ = sys.spawn(directory_actor, 0);
   db_writer_ = sys.spawn<caf::detached>(db_writer_actor, db_config(cfg));
@@ -67,6 +70,8 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg)
     cfg.duration("pipeline.publish-timeout"));
   reader_peers peers{db_writer_, publisher_, directory_, commands_, nullptr};
   consumer_ = sys.spawn(kafka_consumer_actor, reader_template(cfg), peers);
+  root_ = sys.spawn(root_supervisor, std::vector<caf::actor>{directory_, db_writer_, publisher_, consumer_},
+                    escalation_handler(std::move(escalate)));
 
   auto consumer_settings = kafka_base;
   consumer_settings["group.id"] = cfg.text("kafka.group");
@@ -111,6 +116,7 @@ void node_pipeline::stop() {
   if (!loop_) return;
   loop_->stop(); // final checkpoints through the revoke hook
   loop_.reset();
+  if (root_) caf::anon_send_exit(root_, caf::exit_reason::user_shutdown); // orderly: no escalation
   for (auto* a : {&consumer_, &publisher_, &db_writer_, &directory_})
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
 }

@@ -5,7 +5,9 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "actors/kafka_consumer/poll_loop.hpp"
 #include "runtime/config/config.hpp"
@@ -14,7 +16,8 @@ namespace cs::node {
 
 class node_pipeline {
 public:
-  node_pipeline(caf::actor_system& sys, const runtime::config& cfg);
+  // `escalate` runs (on an actor thread) when a node service actor fails: the node must shut down.
+  node_pipeline(caf::actor_system& sys, const runtime::config& cfg, std::function<void(const std::string&)> escalate);
   ~node_pipeline();
   void start();
   void stop();
@@ -24,7 +27,7 @@ public:
 
 private:
   caf::actor_system& sys_;
-  caf::actor directory_, db_writer_, publisher_, consumer_;
+  caf::actor directory_, db_writer_, publisher_, consumer_, root_;
   std::shared_ptr<consumer_commands> commands_;
   std::unique_ptr<poll_loop> loop_;
 };

@@ -140,3 +140,44 @@ TEST_CASE("router + candle keepers with checkpoints and crashes equal the core")
   CHECK(total_late > 100);
   CHECK(total_restarts > 500);
 }
+
+TEST_CASE("a gap is re-read before it is believed; a confirmed gap is routed over") {
+  batch_router router(0, {interval::fixed(ns_per_s)}, {}, {});
+  stream_case sc;
+  for (int i = 0; i < 8; ++i) {
+    bid_ask_event e;
+    e.symbol = "G";
+    e.bid = e.ask = 10 + i;
+    e.ts = 1'700'000'000 * ns_per_s + i * ns_per_ms;
+    sc.payloads.push_back(to_json(e));
+  }
+  auto batch_of = [&](std::vector<std::int64_t> offsets) {
+    raw_batch b;
+    for (auto o : offsets) {
+      b.bytes += sc.payloads[static_cast<std::size_t>(o)];
+      b.ends.push_back(static_cast<std::uint32_t>(b.bytes.size()));
+      b.offsets.push_back(o);
+    }
+    return b;
+  };
+  routed_batch out;
+  router.route(batch_of({0, 1, 2, 5, 6}), test_now, out);
+  CHECK(out.unconfirmed_gap_at == 3);
+  CHECK(router.next_offset() == 3); // 0..2 routed, the rest left for the re-read
+  REQUIRE(out.slices.size() == 1);
+  CHECK(out.slices[0].events.size() == 3);
+  // The re-read brings the missing records: no gap at all.
+  router.route(batch_of({3, 4, 5}), test_now, out);
+  CHECK(out.unconfirmed_gap_at == -1);
+  CHECK(router.next_offset() == 6);
+  // A real gap (6 is gone for good) survives two re-reads, then is routed over.
+  router.route(batch_of({7}), test_now, out);
+  CHECK(out.unconfirmed_gap_at == 6);
+  router.route(batch_of({7}), test_now, out);
+  CHECK(out.unconfirmed_gap_at == 6);
+  router.route(batch_of({7}), test_now, out);
+  CHECK(out.unconfirmed_gap_at == -1);
+  CHECK(router.next_offset() == 8);
+  CHECK(router.counters().gaps == 1);
+  CHECK(router.counters().gap_rereads == 3);
+}

@@ -1,0 +1,23 @@
+#include "actors/supervisor/root_supervisor.hpp"
+
+#include <caf/all.hpp>
+
+#include "runtime/config/log.hpp"
+
+namespace cs {
+
+caf::behavior root_supervisor(caf::event_based_actor* self, std::vector<caf::actor> children,
+                              escalation_handler escalate) {
+  for (const auto& c : children) self->monitor(c);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    if (!dm.reason || dm.reason == caf::exit_reason::user_shutdown) return; // orderly shutdown
+    const std::string why = "a node service actor failed: " + caf::to_string(dm.reason);
+    runtime::log_error("root_supervisor", why + "; escalating (node shutdown)");
+    escalate(why);
+  });
+  return {
+    [](int) {}, // no messages of its own; it only watches
+  };
+}
+
+} // namespace cs
