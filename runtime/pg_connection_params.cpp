@@ -34,4 +34,13 @@ std::string pg_connection_string(const pg_connection_params& params) {
   return out;
 }
 
+pg_connection_params pg_params_from_config(const config& cfg) {
+  pg_connection_params p;
+  p.host = cfg.text("postgres.host");
+  p.port = static_cast<std::uint16_t>(cfg.integer("postgres.port"));
+  p.user = cfg.text("postgres.user");
+  p.database = cfg.text("postgres.database");
+  return p;
+}
+
 } // namespace cs::runtime

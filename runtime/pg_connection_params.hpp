@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "runtime/config/config.hpp"
+
 namespace cs::runtime {
 
 struct pg_connection_params {
@@ -17,6 +19,9 @@ struct pg_connection_params {
   std::chrono::seconds connect_timeout = default_connect_timeout;
   std::string application_name = "candlestream";
 };
+
+// The postgres.* keys of a candlestream config.
+pg_connection_params pg_params_from_config(const config& cfg);
 
 // libpq keyword/value string with every value quoted, so spaces and quotes survive.
 std::string pg_connection_string(const pg_connection_params& params);

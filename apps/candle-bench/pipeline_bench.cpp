@@ -163,11 +163,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   const double ceiling = bare_consumer_rate(cfg, topic, opt.partitions, opt.events);
   log << "bare consumer: " << ceiling << " events/s\n";
 
-  runtime::pg_connection_params pp;
-  pp.host = cfg.text("postgres.host");
-  pp.port = static_cast<std::uint16_t>(cfg.integer("postgres.port"));
-  pp.user = cfg.text("postgres.user");
-  pp.database = cfg.text("postgres.database");
+  auto pp = runtime::pg_params_from_config(cfg);
   auto pg = runtime::pg_client::connect(runtime::pg_connection_string(pp));
   if (!pg) {
     log << "PostgreSQL: " << pg.error().reason << "\n";

@@ -8,6 +8,7 @@
 
 #include "runtime/kafka_producer.hpp"
 #include "runtime/pg_client.hpp"
+#include "runtime/pg_connection_params.hpp"
 #include "runtime/redis_client.hpp"
 
 namespace cs::node {
@@ -44,11 +45,7 @@ struct dependency_checks::impl {
   }
 
   dependency_state check_postgres() {
-    runtime::pg_connection_params p;
-    p.host = cfg.text("postgres.host");
-    p.port = static_cast<std::uint16_t>(cfg.integer("postgres.port"));
-    p.user = cfg.text("postgres.user");
-    p.database = cfg.text("postgres.database");
+    auto p = runtime::pg_params_from_config(cfg);
     p.connect_timeout = std::chrono::duration_cast<std::chrono::seconds>(timeout) + std::chrono::seconds{1};
     auto c = runtime::pg_client::connect(runtime::pg_connection_string(p));
     if (!c) return {"postgres", false, c.error().reason};

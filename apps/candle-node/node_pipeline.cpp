@@ -41,11 +41,7 @@ reader_config reader_template(const runtime::config& cfg) {
 }
 
 db_writer_config db_config(const runtime::config& cfg) {
-  runtime::pg_connection_params p;
-  p.host = cfg.text("postgres.host");
-  p.port = static_cast<std::uint16_t>(cfg.integer("postgres.port"));
-  p.user = cfg.text("postgres.user");
-  p.database = cfg.text("postgres.database");
+  auto p = runtime::pg_params_from_config(cfg);
   p.application_name = "candle-node " + cfg.text("node.name");
   db_writer_config d;
   d.connection_string = runtime::pg_connection_string(p);

@@ -15,8 +15,7 @@ invalid=$(stats_field "$port" invalid); late_n=$(stats_field "$port" late)
 ((invalid > 0)) || fail "no invalid event was counted"
 ((late_n > 0)) || fail "no late event was counted"
 count_topic() {
-  java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile="$RUN_DIR/kafka/log4j2-tools.properties" \
-    -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.GetOffsetShell --bootstrap-server "$(conf_get kafka.brokers)" --topic "$1" |
+  kafka_tool org.apache.kafka.tools.GetOffsetShell --bootstrap-server "$(conf_get kafka.brokers)" --topic "$1" |
     awk -F: '{ s += $3 } END { print s + 0 }'
 }
 dlq_n=$(count_topic "$dlq"); late_topic_n=$(count_topic "$late")
@@ -24,8 +23,7 @@ log "node counted invalid=$invalid late=$late_n; topics hold dlq=$dlq_n late=$la
 [[ "$dlq_n" == "$invalid" ]] || fail "DLQ holds $dlq_n records, the node counted $invalid invalid events"
 [[ "$late_topic_n" == "$late_n" ]] || fail "late topic holds $late_topic_n records, the node counted $late_n late events"
 # Every diverted record carries its reason.
-java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile="$RUN_DIR/kafka/log4j2-tools.properties" \
-  -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "$(conf_get kafka.brokers)" \
+kafka_tool org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "$(conf_get kafka.brokers)" \
   --topic "$dlq" --from-beginning --max-messages 20 --timeout-ms 20000 --property print.headers=true >"$work/dlq.txt" 2>/dev/null || true
 grep -c "reason:" "$work/dlq.txt" | grep -qx 20 || fail "DLQ records without a reason header: $(head -3 "$work/dlq.txt")"
 grep -oE "reason:[a-z_]+" "$work/dlq.txt" | sort | uniq -c | sed 's/^/  /'
