@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -25,11 +26,19 @@ public:
                                  runtime::make_rd_kafka_conf({}, {{"bootstrap.servers", brokers}}))) {}
 
   // "" on success, else the reason. Waits until the topic's metadata shows every partition.
-  std::string create_topic(const std::string& name, int partitions) {
+  // `configs` are topic-level settings (e.g. {"max.message.bytes", "64"}).
+  std::string create_topic(const std::string& name, int partitions,
+                           const std::map<std::string, std::string>& configs = {}) {
     constexpr int replication = 1; // the local broker is a single node
     char errstr[512];
     rd_kafka_NewTopic_t* topic = rd_kafka_NewTopic_new(name.c_str(), partitions, replication, errstr, sizeof errstr);
     if (!topic) return errstr;
+    for (const auto& [key, value] : configs) {
+      if (rd_kafka_NewTopic_set_config(topic, key.c_str(), value.c_str()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_NewTopic_destroy(topic);
+        return "bad topic config " + key;
+      }
+    }
     auto* opts = rd_kafka_AdminOptions_new(rk_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
     set_timeouts(opts);
     rd_kafka_queue_t* q = rd_kafka_queue_new(rk_.get());
