@@ -7,8 +7,8 @@
 
 #include "messages/atoms.hpp"
 #include "messages/pipeline.hpp"
-#include "runtime/config/log.hpp"
-#include "runtime/store/candle_store.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/postgres/store/candle_store.hpp"
 
 namespace cs {
 namespace {

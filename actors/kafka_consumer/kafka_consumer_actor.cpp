@@ -3,7 +3,7 @@
 #include <caf/all.hpp>
 
 #include "messages/atoms.hpp"
-#include "runtime/config/log.hpp"
+#include "runtime/log/log.hpp"
 
 namespace cs {
 namespace {

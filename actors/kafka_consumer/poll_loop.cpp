@@ -8,8 +8,8 @@
 
 #include "messages/atoms.hpp"
 #include "messages/pipeline.hpp"
-#include "runtime/config/log.hpp"
-#include "runtime/kafka_consumer.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/kafka/consumer.hpp"
 
 namespace cs {
 namespace {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "actors/kafka_consumer/consumer_commands.hpp"
-#include "runtime/kafka_config.hpp"
+#include "runtime/kafka/client_config.hpp"
 
 namespace cs {
 

@@ -6,7 +6,7 @@
 
 #include "actors/candle/candle_actor.hpp"
 #include "messages/atoms.hpp"
-#include "runtime/config/log.hpp"
+#include "runtime/log/log.hpp"
 
 namespace cs {
 namespace {

@@ -5,7 +5,7 @@
 #include "messages/atoms.hpp"
 #include "messages/candle_json.hpp"
 #include "messages/pipeline.hpp"
-#include "runtime/config/log.hpp"
+#include "runtime/log/log.hpp"
 
 namespace cs {
 namespace {

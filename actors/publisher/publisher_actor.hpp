@@ -11,7 +11,7 @@
 #include <memory>
 
 #include "messages/time.hpp"
-#include "runtime/kafka_producer.hpp"
+#include "runtime/kafka/producer.hpp"
 
 namespace cs {
 

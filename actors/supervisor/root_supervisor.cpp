@@ -2,7 +2,7 @@
 
 #include <caf/all.hpp>
 
-#include "runtime/config/log.hpp"
+#include "runtime/log/log.hpp"
 
 namespace cs {
 

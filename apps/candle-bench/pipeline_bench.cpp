@@ -16,11 +16,11 @@
 
 #include "messages/event_json.hpp"
 #include "runtime/config/config.hpp"
-#include "runtime/kafka_admin.hpp"
-#include "runtime/kafka_consumer.hpp"
-#include "runtime/kafka_producer.hpp"
-#include "runtime/pg_client.hpp"
-#include "runtime/pg_connection_params.hpp"
+#include "runtime/kafka/admin.hpp"
+#include "runtime/kafka/consumer.hpp"
+#include "runtime/kafka/producer.hpp"
+#include "runtime/postgres/client.hpp"
+#include "runtime/postgres/connection_params.hpp"
 
 namespace cs::bench {
 namespace {

@@ -1,6 +1,6 @@
 #include "event_producer.hpp"
 
-#include "runtime/kafka_partitioner.hpp"
+#include "runtime/kafka/partitioner.hpp"
 
 namespace cs::feed {
 namespace {

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/kafka_config.hpp"
-#include "runtime/kafka_producer.hpp"
+#include "runtime/kafka/client_config.hpp"
+#include "runtime/kafka/producer.hpp"
 
 namespace cs::feed {
 

@@ -15,8 +15,8 @@
 #include "messages/candle_json.hpp"
 #include "reference_builder.hpp"
 #include "run_support.hpp"
-#include "runtime/config/log.hpp"
-#include "runtime/kafka_partitioner.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/kafka/partitioner.hpp"
 #include "topic_range_reader.hpp"
 
 namespace cs::feed {

@@ -13,7 +13,7 @@
 #include "pacing.hpp"
 #include "reference_builder.hpp"
 #include "run_support.hpp"
-#include "runtime/config/log.hpp"
+#include "runtime/log/log.hpp"
 
 namespace cs::feed {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "csv_line.hpp"
 #include "messages/symbol.hpp"
-#include "runtime/config/log.hpp"
+#include "runtime/log/log.hpp"
 
 namespace cs::feed {
 namespace {

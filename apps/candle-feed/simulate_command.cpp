@@ -10,7 +10,7 @@
 #include "pacing.hpp"
 #include "quote_generator.hpp"
 #include "run_support.hpp"
-#include "runtime/config/log.hpp"
+#include "runtime/log/log.hpp"
 
 namespace cs::feed {
 namespace {

@@ -6,8 +6,8 @@
 #include <map>
 
 #include "event_producer.hpp"
-#include "runtime/kafka_consumer.hpp"
-#include "runtime/kafka_handles.hpp"
+#include "runtime/kafka/consumer.hpp"
+#include "runtime/kafka/handles.hpp"
 
 namespace cs::feed {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/kafka_types.hpp"
+#include "runtime/kafka/types.hpp"
 
 namespace cs::feed {
 

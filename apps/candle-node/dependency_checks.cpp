@@ -6,10 +6,10 @@
 #include <memory>
 #include <mutex>
 
-#include "runtime/kafka_producer.hpp"
-#include "runtime/pg_client.hpp"
-#include "runtime/pg_connection_params.hpp"
-#include "runtime/redis_client.hpp"
+#include "runtime/kafka/producer.hpp"
+#include "runtime/postgres/client.hpp"
+#include "runtime/postgres/connection_params.hpp"
+#include "runtime/redis/client.hpp"
 
 namespace cs::node {
 

@@ -18,7 +18,7 @@
 #include "node_pipeline.hpp"
 #include "messages/caf_types.hpp"
 #include "runtime/config/config.hpp"
-#include "runtime/config/log.hpp"
+#include "runtime/log/log.hpp"
 
 namespace {
 

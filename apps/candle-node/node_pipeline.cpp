@@ -8,8 +8,8 @@
 #include "actors/publisher/publisher_actor.hpp"
 #include "actors/supervisor/root_supervisor.hpp"
 #include "messages/atoms.hpp"
-#include "runtime/config/log.hpp"
-#include "runtime/pg_connection_params.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/postgres/connection_params.hpp"
 
 namespace cs::node {
 namespace {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "runtime/kafka_partitioner.hpp"
+#include "runtime/kafka/partitioner.hpp"
 
 namespace {
 

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/kafka_consumer.hpp"
-#include "runtime/kafka_partitioner.hpp"
-#include "runtime/kafka_producer.hpp"
-#include "runtime/service_endpoints.hpp"
+#include "runtime/kafka/consumer.hpp"
+#include "runtime/kafka/partitioner.hpp"
+#include "runtime/kafka/producer.hpp"
+#include "runtime/config/service_endpoints.hpp"
 #include "tests/integration/test_support.hpp"
 
 namespace {

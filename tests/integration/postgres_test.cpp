@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/pg_client.hpp"
-#include "runtime/service_endpoints.hpp"
+#include "runtime/postgres/client.hpp"
+#include "runtime/config/service_endpoints.hpp"
 #include "tests/integration/test_support.hpp"
 
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/redis_client.hpp"
-#include "runtime/service_endpoints.hpp"
+#include "runtime/redis/client.hpp"
+#include "runtime/config/service_endpoints.hpp"
 #include "tests/integration/test_support.hpp"
 
 namespace {

@@ -20,13 +20,13 @@
 #include "actors/partition_reader/partition_aggregator.hpp"
 #include "candle_csv.hpp"
 #include "commands.hpp" // exit codes
-#include "runtime/kafka_admin.hpp"
+#include "runtime/kafka/admin.hpp"
 #include "messages/candle_json.hpp"
 #include "messages/number_format.hpp"
 #include "reference_builder.hpp"
 #include "run_process.hpp"
-#include "runtime/kafka_partitioner.hpp"
-#include "runtime/service_endpoints.hpp"
+#include "runtime/kafka/partitioner.hpp"
+#include "runtime/config/service_endpoints.hpp"
 #include "simulate_plan.hpp"
 #include "tests/integration/test_support.hpp"
 

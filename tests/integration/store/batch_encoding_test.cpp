@@ -4,8 +4,8 @@
 #include <charconv>
 #include <limits>
 
-#include "runtime/store/checkpoint_batch.hpp"
-#include "runtime/store/pg_array.hpp"
+#include "runtime/postgres/store/checkpoint_batch.hpp"
+#include "runtime/postgres/store/pg_array.hpp"
 #include "tests/integration/store/store_test_support.hpp"
 
 namespace {

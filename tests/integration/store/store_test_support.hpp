@@ -16,9 +16,9 @@
 #include "messages/candle.hpp"
 #include "messages/interval.hpp"
 #include "messages/time.hpp"
-#include "runtime/pg_client.hpp"
-#include "runtime/service_endpoints.hpp"
-#include "runtime/store/candle_store.hpp"
+#include "runtime/postgres/client.hpp"
+#include "runtime/config/service_endpoints.hpp"
+#include "runtime/postgres/store/candle_store.hpp"
 #include "tests/integration/test_support.hpp"
 
 namespace cs::test::store {

@@ -1,0 +1,86 @@
+#pragma once
+// The prepared statements of candle_store: name and SQL, declared once per connection (and again
+// by every reconnect).
+#include <string>
+
+#include "runtime/postgres/store/candle_rows.hpp"
+
+namespace cs::runtime::store_sql {
+
+// Bumps the epoch of (topic $1, partition $2) and records owner $3; a missing row is created as
+// if it had epoch 0 and was bumped, so the first owner gets epoch 1. The row lock it takes
+// orders this claim against a concurrent checkpoint of the previous owner.
+inline constexpr const char* claim_name = "cs_store_claim";
+inline constexpr const char* claim_sql =
+  "INSERT INTO partition_checkpoint AS pc (topic, partition, epoch, owner, updated_at)"
+  " VALUES ($1, $2, 1, $3, now())"
+  " ON CONFLICT (topic, partition) DO UPDATE"
+  " SET epoch = pc.epoch + 1, owner = EXCLUDED.owner, updated_at = now()"
+  " RETURNING epoch, next_offset, watermark, max_event_ts";
+
+inline const std::string load_live_name = "cs_store_load_live";
+inline const std::string load_live_sql =
+  "SELECT " + std::string{candle_select_columns}
+  + " FROM candles WHERE source_topic = $1 AND source_partition = $2 AND NOT closed"
+    " ORDER BY symbol COLLATE \"C\", interval COLLATE \"C\", open_time";
+
+// Fencing: lands only while epoch $3 is still current. $7 is cs::no_watermark, stored as NULL.
+inline constexpr const char* advance_name = "cs_store_advance";
+inline constexpr const char* advance_sql =
+  "UPDATE partition_checkpoint SET next_offset = $4,"
+  " watermark = NULLIF($5::bigint, $7::bigint), max_event_ts = NULLIF($6::bigint, $7::bigint),"
+  " updated_at = now()"
+  " WHERE topic = $1 AND partition = $2 AND epoch = $3";
+
+// One statement for a whole batch: one array per column ($1..$16, see candle_columns), source
+// topic $17 and partition $18. A final row (closed) is never turned back into a live one: a late
+// live upsert of an already final candle changes nothing.
+inline constexpr const char* upsert_name = "cs_store_upsert";
+inline constexpr const char* upsert_sql =
+  "INSERT INTO candles AS c (symbol, interval, open_time, close_time, open, high, low, close,"
+  " volume, bid_size, ask_size, first_ts, first_offset, last_ts, last_offset, closed,"
+  " source_topic, source_partition, updated_at)"
+  " SELECT u.*, $17::text, $18::integer, now()"
+  " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[],"
+  " $7::float8[], $8::float8[], $9::bigint[], $10::numeric[], $11::numeric[], $12::bigint[],"
+  " $13::bigint[], $14::bigint[], $15::bigint[], $16::boolean[]) AS u"
+  " ON CONFLICT (symbol, interval, open_time) DO UPDATE SET"
+  " close_time = EXCLUDED.close_time, open = EXCLUDED.open, high = EXCLUDED.high,"
+  " low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume,"
+  " bid_size = EXCLUDED.bid_size, ask_size = EXCLUDED.ask_size,"
+  " first_ts = EXCLUDED.first_ts, first_offset = EXCLUDED.first_offset,"
+  " last_ts = EXCLUDED.last_ts, last_offset = EXCLUDED.last_offset, closed = EXCLUDED.closed,"
+  " source_topic = EXCLUDED.source_topic, source_partition = EXCLUDED.source_partition,"
+  " updated_at = EXCLUDED.updated_at"
+  " WHERE NOT c.closed OR EXCLUDED.closed";
+
+inline constexpr const char* load_checkpoint_name = "cs_store_load_checkpoint";
+inline constexpr const char* load_checkpoint_sql =
+  "SELECT epoch, next_offset, watermark, max_event_ts, owner FROM partition_checkpoint"
+  " WHERE topic = $1 AND partition = $2";
+
+// [from $3, to $4) of symbol $1, interval $2; at most $5 rows, oldest or newest first.
+inline const std::string range_oldest_name = "cs_store_range_oldest";
+inline const std::string range_oldest_sql =
+  "SELECT " + std::string{candle_select_columns}
+  + " FROM candles WHERE symbol = $1 AND interval = $2 AND open_time >= $3 AND open_time < $4"
+    " ORDER BY open_time LIMIT $5";
+inline const std::string range_newest_name = "cs_store_range_newest";
+inline const std::string range_newest_sql =
+  "SELECT " + std::string{candle_select_columns}
+  + " FROM candles WHERE symbol = $1 AND interval = $2 AND open_time >= $3 AND open_time < $4"
+    " ORDER BY open_time DESC LIMIT $5";
+
+// Tests and tools: every candle whose symbol starts with $1 ("" matches all).
+// Byte order (COLLATE "C") in both listings, whatever the database collation, so callers can
+// compare with a plain std::string sort.
+inline const std::string by_prefix_name = "cs_store_by_prefix";
+inline const std::string by_prefix_sql =
+  "SELECT " + std::string{candle_select_columns}
+  + " FROM candles WHERE starts_with(symbol, $1)"
+    " ORDER BY symbol COLLATE \"C\", interval COLLATE \"C\", open_time";
+inline constexpr const char* count_by_prefix_name = "cs_store_count_by_prefix";
+inline constexpr const char* count_by_prefix_sql =
+  "SELECT count(*) FROM candles WHERE starts_with(symbol, $1)";
+
+} // namespace cs::runtime::store_sql
