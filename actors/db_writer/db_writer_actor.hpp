@@ -22,8 +22,8 @@ class candle_store;
 
 struct db_writer_config {
   std::string connection_string;
-  duration_ns retention = 90 * ns_per_day;
-  duration_ns retry_deadline = 10 * 60 * ns_per_s; // give up on one request after this
+  duration_ns retention = 0;      // postgres.retention
+  duration_ns retry_deadline = 0; // pipeline.commit-timeout: give up on one request after this
   duration_ns initial_backoff = 100 * ns_per_ms;
   duration_ns max_backoff = 5 * ns_per_s;
   duration_ns maintenance_interval = 10 * 60 * ns_per_s;

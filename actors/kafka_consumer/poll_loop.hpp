@@ -19,11 +19,12 @@
 
 namespace cs {
 
+// Filled from kafka.max-poll-records and kafka.max-inflight-batches (runtime/config/keys.hpp).
 struct poll_limits {
-  std::size_t max_poll_records = 10'000;                 // records per poll round
+  std::size_t max_poll_records = 0;                      // records per poll round
   std::chrono::milliseconds poll_timeout{100};           // wait for the first record
-  std::int64_t max_inflight_batches = 64;                // pause a partition above this
-  std::int64_t resume_inflight_batches = 16;             // resume it at or below this
+  std::int64_t max_inflight_batches = 0;                 // pause a partition above this
+  std::int64_t resume_inflight_batches = 0;              // resume it at or below this
 };
 
 // A partition handed to this node, with where to read from and who reads it.

@@ -24,6 +24,7 @@
 
 namespace cs {
 
+// Filled from the candle.* and pipeline.* keys (runtime/config/keys.hpp): no defaults here.
 struct reader_config {
   std::string topic;
   std::int32_t partition = -1;
@@ -31,12 +32,12 @@ struct reader_config {
   std::vector<interval> intervals;
   watermark_config clock;
   event_decoder_limits limits;
-  duration_ns checkpoint_interval = ns_per_s;
+  duration_ns checkpoint_interval = 0;
   // Events applied but not yet checkpointed; above this the reader stops taking batches, so the
   // poll thread pauses the partition (bounded memory while PostgreSQL is down).
-  std::uint64_t max_uncheckpointed_events = 2'000'000;
-  duration_ns request_timeout = 10 * ns_per_s;       // collect, publish
-  duration_ns commit_timeout = 10 * 60 * ns_per_s;  // db_writer retries inside this
+  std::uint64_t max_uncheckpointed_events = 0;
+  duration_ns request_timeout = 0; // collect, publish
+  duration_ns commit_timeout = 0;  // db_writer retries inside this
   restart_limits restarts;
   bool faults_enabled = false;
 };

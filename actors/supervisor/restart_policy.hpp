@@ -10,9 +10,10 @@
 namespace cs {
 
 struct restart_limits {
-  std::size_t max_restarts = 5;
-  duration_ns window = 30 * ns_per_s;
-  duration_ns initial_backoff = 100 * ns_per_ms;
+  // pipeline.restart-max, pipeline.restart-window, pipeline.restart-backoff
+  std::size_t max_restarts = 0;
+  duration_ns window = 0;
+  duration_ns initial_backoff = 0;
   duration_ns max_backoff = 5 * ns_per_s;
 };
 

@@ -43,7 +43,7 @@ bool preload(const runtime::config& cfg, const std::string& topic, std::size_t n
   const auto event_spacing = static_cast<duration_ns>(static_cast<double>(ns_per_s) / market_rate);
   std::uint64_t failed = 0;
   runtime::kafka_producer producer(
-    {{"bootstrap.servers", cfg.text("kafka.brokers")}, {"linger.ms", "20"}, {"batch.size", "1000000"},
+    {{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)}, {"linger.ms", "20"}, {"batch.size", "1000000"},
      {"compression.type", "lz4"}, {"queue.buffering.max.messages", "1000000"}, {"enable.idempotence", "true"}, {"acks", "all"}},
     [&](const runtime::kafka_delivery_report& r) { failed += !r.status.ok(); });
   std::mt19937_64 rng(7);
@@ -84,7 +84,7 @@ bool preload(const runtime::config& cfg, const std::string& topic, std::size_t n
 
 // The ceiling: a bare librdkafka consumer reading every partition from the beginning.
 double bare_consumer_rate(const runtime::config& cfg, const std::string& topic, int partitions, std::size_t n) {
-  runtime::kafka_consumer consumer({{"bootstrap.servers", cfg.text("kafka.brokers")}, {"group.id", std::string("bench-ceiling-") + bench_id()},
+  runtime::kafka_consumer consumer({{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)}, {"group.id", std::string("bench-ceiling-") + bench_id()},
                                     {"enable.partition.eof", "false"}, {"fetch.wait.max.ms", "50"},
                                     {"queued.max.messages.kbytes", "262144"}, {"max.partition.fetch.bytes", "4194304"}});
   std::vector<runtime::kafka_topic_partition> parts;
@@ -152,7 +152,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   std::ostream& log = std::cerr;
   const std::string id = bench_id();
   const std::string topic = std::string("bench-events-") + id;
-  runtime::kafka_admin admin(cfg.text("kafka.brokers"));
+  runtime::kafka_admin admin(cfg.get(runtime::keys::kafka_brokers));
   if (auto why = admin.create_topic(topic, opt.partitions); !why.empty()) {
     log << "cannot create " << topic << ": " << why << "\n";
     return 1;
@@ -171,7 +171,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   }
 
   const auto node = (std::filesystem::path(argv0).parent_path() / "../candle-node/candle-node").lexically_normal().string();
-  const std::string port = std::to_string(cfg.integer("node.http-port") + 100);
+  const std::string port = std::to_string(cfg.get(runtime::keys::node_http_port) + 100);
   std::vector<std::string> node_args = {node, "--kafka.topic.events=" + topic, "--kafka.group=bench-" + id,
                                         "--node.name=bench-" + id, "--node.http-port=" + port, "--candle.idle-timeout=1h"};
   if (!opt.config_file.empty()) node_args.insert(node_args.begin() + 1, {"--config", opt.config_file});

@@ -14,9 +14,7 @@ std::string config_footer() {
   std::ostringstream out;
   out << "Configuration keys, each also a flag --<key>=<value> (default < --config FILE or $CANDLE_CONFIG "
          "< env < flag):\n";
-  for (const auto& k : runtime::config_schema())
-    out << "  --" << k.name << "=" << k.default_value << "\n      " << k.doc << " [env "
-        << runtime::env_name(k.name) << "]\n";
+  out << runtime::config::keys_help();
   return out.str();
 }
 

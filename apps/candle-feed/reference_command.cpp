@@ -28,14 +28,14 @@ constexpr std::size_t output_chunk = 1 << 20;
 
 aggregator_config aggregation_of(const runtime::config& cfg) {
   aggregator_config a;
-  a.intervals = cfg.intervals("candle.intervals");
-  a.clock.allowed_lateness = cfg.duration("candle.allowed-lateness");
-  a.clock.idle_timeout = cfg.duration("candle.idle-timeout");
+  a.intervals = cfg.get(runtime::keys::candle_intervals);
+  a.clock.allowed_lateness = cfg.get(runtime::keys::candle_allowed_lateness);
+  a.clock.idle_timeout = cfg.get(runtime::keys::candle_idle_timeout);
   return a;
 }
 
 event_decoder_limits limits_of(const runtime::config& cfg) {
-  return {cfg.duration("candle.max-future-skew"), static_cast<std::size_t>(cfg.integer("candle.max-payload-bytes"))};
+  return {cfg.get(runtime::keys::candle_max_future_skew), static_cast<std::size_t>(cfg.get(runtime::keys::candle_max_payload_bytes))};
 }
 
 void from_csv(const runtime::config& cfg, const reference_flags& flags, reference_builder& builder) {
@@ -44,7 +44,7 @@ void from_csv(const runtime::config& cfg, const reference_flags& flags, referenc
   if (!in) throw std::runtime_error("cannot read '" + flags.csv.file + "'");
   auto reader = csv_event_reader::open(in, layout);
   if (!reader) throw usage_error(flags.csv.file + ": " + reader.error().reason);
-  const auto partitions = static_cast<std::int32_t>(cfg.integer("kafka.topic.events.partitions"));
+  const auto partitions = static_cast<std::int32_t>(cfg.get(runtime::keys::kafka_topic_events_partitions));
   if (partitions <= 0) throw usage_error("kafka.topic.events.partitions must be at least 1");
   // Offsets as an empty topic would assign them: per partition, in file order.
   std::vector<std::int64_t> next_offset(static_cast<std::size_t>(partitions), 0);
@@ -69,8 +69,8 @@ std::int64_t parse_from_offset(const std::string& text) {
 
 void from_topic(const runtime::config& cfg, const reference_flags& flags, reference_builder& builder) {
   topic_range_request req;
-  req.brokers = cfg.text("kafka.brokers");
-  req.topic = cfg.text("kafka.topic.events");
+  req.brokers = cfg.get(runtime::keys::kafka_brokers);
+  req.topic = cfg.get(runtime::keys::kafka_topic_events);
   req.from = parse_from_offset(flags.from_offset);
   req.to = flags.to_offset;
   if (req.to && *req.to < 0) throw usage_error("--to-offset must be >= 0");

@@ -33,8 +33,8 @@ int run_replay(const runtime::config& cfg, const replay_flags& flags) {
   event_producer producer{psettings};
   install_stop_handlers();
   // Classifies what is sent the way a node will, to say up front how much goes to the DLQ.
-  event_decoder decoder{{cfg.duration("candle.max-future-skew"),
-                         static_cast<std::size_t>(cfg.integer("candle.max-payload-bytes"))}};
+  event_decoder decoder{{cfg.get(runtime::keys::candle_max_future_skew),
+                         static_cast<std::size_t>(cfg.get(runtime::keys::candle_max_payload_bytes))}};
 
   replay_schedule schedule{flags.speed};
   bid_ask_event event, decoded;

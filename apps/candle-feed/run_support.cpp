@@ -31,8 +31,8 @@ void report_bad_rows(std::string_view component, const csv_read_stats& stats) {
 
 producer_settings make_producer_settings(const runtime::config& cfg, const producer_flags& flags) {
   producer_settings s;
-  s.brokers = cfg.text("kafka.brokers");
-  s.topic = cfg.text("kafka.topic.events");
+  s.brokers = cfg.get(runtime::keys::kafka_brokers);
+  s.topic = cfg.get(runtime::keys::kafka_topic_events);
   for (const auto& p : flags.properties)
     if (!parse_property(p, s.overrides)) throw usage_error("--producer-prop '" + p + "': expected KEY=VALUE");
   if (flags.flush_timeout_ms <= 0) throw usage_error("--flush-timeout-ms must be > 0");

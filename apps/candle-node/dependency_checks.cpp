@@ -21,10 +21,10 @@ struct dependency_checks::impl {
   std::unique_ptr<runtime::kafka_producer> kafka; // one client reused by every check
 
   dependency_state check_kafka() {
-    const auto& topic = cfg.text("kafka.topic.events");
+    const auto& topic = cfg.get(runtime::keys::kafka_topic_events);
     std::lock_guard lock(kafka_mutex);
     try {
-      if (!kafka) kafka = std::make_unique<runtime::kafka_producer>(runtime::kafka_config{{"bootstrap.servers", cfg.text("kafka.brokers")}});
+      if (!kafka) kafka = std::make_unique<runtime::kafka_producer>(runtime::kafka_config{{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)}});
     } catch (const std::exception& e) {
       return {"kafka", false, e.what()};
     }
@@ -35,8 +35,8 @@ struct dependency_checks::impl {
 
   dependency_state check_redis() {
     runtime::redis_options opt;
-    opt.host = cfg.text("redis.host");
-    opt.port = static_cast<std::uint16_t>(cfg.integer("redis.port"));
+    opt.host = cfg.get(runtime::keys::redis_host);
+    opt.port = cfg.get(runtime::keys::redis_port);
     opt.connect_timeout = opt.command_timeout = timeout;
     auto c = runtime::redis_client::connect(opt);
     if (!c) return {"redis", false, c.error().reason};
@@ -57,7 +57,7 @@ struct dependency_checks::impl {
 
 dependency_checks::dependency_checks(const runtime::config& cfg)
   : impl_(std::make_unique<impl>(cfg, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          std::chrono::nanoseconds(cfg.duration("node.dependency-timeout"))))) {}
+                                          std::chrono::nanoseconds(cfg.get(runtime::keys::node_dependency_timeout))))) {}
 
 dependency_checks::~dependency_checks() = default;
 

@@ -54,14 +54,18 @@ int main(int argc, char** argv) {
   }
   for (const auto& a : rest) {
     if (a == "--help") {
-      std::cout << cs::runtime::config::help("candle-node", "[--config FILE] [--<key>=<value> ...]");
+      std::cout << cs::runtime::config::help("candle-node", "[--config FILE] [--<key>=<value> ...] [--print-default-config]");
+      return 0;
+    }
+    if (a == "--print-default-config") { // regenerates config/candlestream.conf
+      std::cout << cs::runtime::config::default_file();
       return 0;
     }
     std::cerr << "candle-node: unexpected argument '" << a << "'; see --help\n";
     return exit_usage;
   }
 
-  const auto& name = cfg.text("node.name");
+  const auto& name = cfg.get(cs::runtime::keys::node_name);
   cs::runtime::log_info(component, "starting " + name + " with config:\n" + cfg.dump());
 
   node_caf_config caf_cfg;
@@ -70,8 +74,8 @@ int main(int argc, char** argv) {
   // The HTTP port is bound before the pipeline takes any partition: a node that cannot serve
   // fails before it joins the consumer group.
   httplib::Server server;
-  const auto& host = cfg.text("node.http-host");
-  const auto port = static_cast<int>(cfg.integer("node.http-port"));
+  const auto& host = cfg.get(cs::runtime::keys::node_http_host);
+  const auto port = static_cast<int>(cfg.get(cs::runtime::keys::node_http_port));
   if (!server.bind_to_port(host.c_str(), port)) {
     cs::runtime::log_error(component, "cannot listen on " + host + ":" + std::to_string(port));
     return 1;
@@ -138,7 +142,7 @@ int main(int argc, char** argv) {
       .receive([&](std::string& s) { res.set_content("{\"node\":\"" + name + "\",\"partitions\":" + s + "}", "application/json"); },
                [&](caf::error& e) { json_error(res, 503, "consumer_unavailable", caf::to_string(e)); });
   });
-  if (cfg.boolean("node.faults")) {
+  if (cfg.get(cs::runtime::keys::node_faults)) {
     server.Post("/debug/crash", [&](const httplib::Request& req, httplib::Response& res) {
       caf::actor a;
       if (!find_candle_actor(req, res, a)) return;

@@ -22,31 +22,31 @@ constexpr std::chrono::minutes rebalance_timeout{2};
 
 reader_config reader_template(const runtime::config& cfg) {
   reader_config r;
-  r.topic = cfg.text("kafka.topic.events");
-  r.owner = cfg.text("node.name");
-  r.intervals = cfg.intervals("candle.intervals");
-  r.clock.allowed_lateness = cfg.duration("candle.allowed-lateness");
-  r.clock.idle_timeout = cfg.duration("candle.idle-timeout");
-  r.limits.max_future_skew = cfg.duration("candle.max-future-skew");
-  r.limits.max_payload_bytes = static_cast<std::size_t>(cfg.integer("candle.max-payload-bytes"));
-  r.checkpoint_interval = cfg.duration("pipeline.checkpoint-interval");
-  r.max_uncheckpointed_events = static_cast<std::uint64_t>(cfg.integer("pipeline.max-uncheckpointed-events"));
-  r.commit_timeout = cfg.duration("pipeline.commit-timeout");
-  r.request_timeout = cfg.duration("pipeline.publish-timeout");
-  r.restarts.max_restarts = static_cast<std::size_t>(cfg.integer("pipeline.restart-max"));
-  r.restarts.window = cfg.duration("pipeline.restart-window");
-  r.restarts.initial_backoff = cfg.duration("pipeline.restart-backoff");
-  r.faults_enabled = cfg.boolean("node.faults");
+  r.topic = cfg.get(runtime::keys::kafka_topic_events);
+  r.owner = cfg.get(runtime::keys::node_name);
+  r.intervals = cfg.get(runtime::keys::candle_intervals);
+  r.clock.allowed_lateness = cfg.get(runtime::keys::candle_allowed_lateness);
+  r.clock.idle_timeout = cfg.get(runtime::keys::candle_idle_timeout);
+  r.limits.max_future_skew = cfg.get(runtime::keys::candle_max_future_skew);
+  r.limits.max_payload_bytes = static_cast<std::size_t>(cfg.get(runtime::keys::candle_max_payload_bytes));
+  r.checkpoint_interval = cfg.get(runtime::keys::pipeline_checkpoint_interval);
+  r.max_uncheckpointed_events = static_cast<std::uint64_t>(cfg.get(runtime::keys::pipeline_max_uncheckpointed_events));
+  r.commit_timeout = cfg.get(runtime::keys::pipeline_commit_timeout);
+  r.request_timeout = cfg.get(runtime::keys::pipeline_publish_timeout);
+  r.restarts.max_restarts = static_cast<std::size_t>(cfg.get(runtime::keys::pipeline_restart_max));
+  r.restarts.window = cfg.get(runtime::keys::pipeline_restart_window);
+  r.restarts.initial_backoff = cfg.get(runtime::keys::pipeline_restart_backoff);
+  r.faults_enabled = cfg.get(runtime::keys::node_faults);
   return r;
 }
 
 db_writer_config db_config(const runtime::config& cfg) {
   auto p = runtime::pg_params_from_config(cfg);
-  p.application_name = "candle-node " + cfg.text("node.name");
+  p.application_name = "candle-node " + cfg.get(runtime::keys::node_name);
   db_writer_config d;
   d.connection_string = runtime::pg_connection_string(p);
-  d.retention = cfg.duration("postgres.retention");
-  d.retry_deadline = cfg.duration("pipeline.commit-timeout");
+  d.retention = cfg.get(runtime::keys::postgres_retention);
+  d.retry_deadline = cfg.get(runtime::keys::pipeline_commit_timeout);
   return d;
 }
 
@@ -58,31 +58,31 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
   commands_ = std::make_shared<consumer_commands>();
   directory_ = sys.spawn(directory_actor, 0);
   db_writer_ = sys.spawn<caf::detached>(db_writer_actor, db_config(cfg));
-  const runtime::kafka_config kafka_base{{"bootstrap.servers", cfg.text("kafka.brokers")},
-                                         {"client.id", cfg.text("node.name")}};
+  const runtime::kafka_config kafka_base{{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)},
+                                         {"client.id", cfg.get(runtime::keys::node_name)}};
   publisher_ = sys.spawn<caf::detached>(
     publisher_actor, kafka_base,
-    publisher_topics{cfg.text("kafka.topic.candles"), cfg.text("kafka.topic.dlq"), cfg.text("kafka.topic.late")},
-    cfg.duration("pipeline.publish-timeout"));
+    publisher_topics{cfg.get(runtime::keys::kafka_topic_candles), cfg.get(runtime::keys::kafka_topic_dlq), cfg.get(runtime::keys::kafka_topic_late)},
+    cfg.get(runtime::keys::pipeline_publish_timeout));
   reader_peers peers{db_writer_, publisher_, directory_, commands_, nullptr};
   consumer_ = sys.spawn(kafka_consumer_actor, reader_template(cfg), peers);
   root_ = sys.spawn(root_supervisor, std::vector<caf::actor>{directory_, db_writer_, publisher_, consumer_},
                     escalation_handler(std::move(escalate)));
 
   auto consumer_settings = kafka_base;
-  consumer_settings["group.id"] = cfg.text("kafka.group");
+  consumer_settings["group.id"] = cfg.get(runtime::keys::kafka_group);
   consumer_settings["partition.assignment.strategy"] = "cooperative-sticky";
   consumer_settings["auto.offset.reset"] = "earliest";
   consumer_settings["enable.partition.eof"] = "false";
-  consumer_settings["session.timeout.ms"] = std::to_string(cfg.duration("kafka.session-timeout") / ns_per_ms);
-  consumer_settings["heartbeat.interval.ms"] = std::to_string(cfg.duration("kafka.session-timeout") / ns_per_ms / 4);
+  consumer_settings["session.timeout.ms"] = std::to_string(cfg.get(runtime::keys::kafka_session_timeout) / ns_per_ms);
+  consumer_settings["heartbeat.interval.ms"] = std::to_string(cfg.get(runtime::keys::kafka_session_timeout) / ns_per_ms / 4);
   consumer_settings["fetch.wait.max.ms"] = "50";
   consumer_settings["queued.max.messages.kbytes"] = "262144";
   consumer_settings["max.partition.fetch.bytes"] = "4194304";
 
   poll_limits limits;
-  limits.max_poll_records = static_cast<std::size_t>(cfg.integer("kafka.max-poll-records"));
-  limits.max_inflight_batches = cfg.integer("kafka.max-inflight-batches");
+  limits.max_poll_records = static_cast<std::size_t>(cfg.get(runtime::keys::kafka_max_poll_records));
+  limits.max_inflight_batches = cfg.get(runtime::keys::kafka_max_inflight_batches);
   limits.resume_inflight_batches = limits.max_inflight_batches / 4;
 
   auto consumer = consumer_;
@@ -101,7 +101,7 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
     self->request(consumer, rebalance_timeout, revoke_atom::value, parts, lost)
       .receive([](bool) {}, [&](caf::error& e) { runtime::log_error(component, "revoke failed: " + caf::to_string(e)); });
   };
-  loop_ = std::make_unique<poll_loop>(consumer_settings, cfg.text("kafka.topic.events"), std::move(hooks), limits, commands_);
+  loop_ = std::make_unique<poll_loop>(consumer_settings, cfg.get(runtime::keys::kafka_topic_events), std::move(hooks), limits, commands_);
 }
 
 node_pipeline::~node_pipeline() { stop(); }

@@ -1,5 +1,7 @@
 #include "runtime/config/config.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -7,18 +9,6 @@
 
 namespace cs::runtime {
 namespace {
-
-const config_key* find_key(std::string_view name) {
-  for (const auto& k : config_schema())
-    if (k.name == name) return &k;
-  return nullptr;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 bool parse_int(std::string_view s, std::int64_t& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -33,31 +23,80 @@ bool split_number(std::string_view text, std::int64_t& n, std::string_view& unit
   return i > 0 && parse_int(text.substr(0, i), n);
 }
 
-std::string validate(const config_key& key, const std::string& value) {
-  std::int64_t n = 0;
-  duration_ns d = 0;
-  switch (key.kind) {
-    case value_kind::text:
-      return value.empty() ? "must not be empty" : "";
-    case value_kind::integer:
-      return parse_int(value, n) && n >= 0 ? "" : "must be a whole number >= 0";
-    case value_kind::port:
-      return parse_int(value, n) && n >= 1 && n <= 65535 ? "" : "must be a port number 1..65535";
-    case value_kind::duration:
-      return parse_duration(value, d) ? "" : "must be a duration such as 250ms, 2s, 1m, 1h";
-    case value_kind::byte_size:
-      return parse_byte_size(value, n) ? "" : "must be a size such as 4096, 64k, 512m, 1g";
-    case value_kind::boolean:
-      return value == "true" || value == "false" ? "" : "must be true or false";
-    case value_kind::intervals: {
-      auto r = parse_interval_list(value);
-      return r.ok ? "" : r.error;
-    }
-  }
-  return "unknown kind";
+std::string bounds_text(const config_key& key) {
+  return "between " + std::to_string(key.bounds.min) + " and " + std::to_string(key.bounds.max) +
+         (key.kind == value_kind::duration ? " ns" : "");
 }
 
+struct parsed {
+  std::string error; // empty when ok
+  std::variant<std::string, std::int64_t, std::uint16_t, bool, std::vector<interval>> value;
+};
+
+parsed parse_value(const config_key& key, const std::string& text) {
+  std::int64_t n = 0;
+  duration_ns d = 0;
+  auto in_bounds = [&](std::int64_t v) { return v >= key.bounds.min && v <= key.bounds.max; };
+  switch (key.kind) {
+    case value_kind::text:
+      if (text.empty()) return {"must not be empty", {}};
+      return {"", text};
+    case value_kind::integer:
+      if (!parse_int(text, n) || n < 0) return {"must be a whole number >= 0", {}};
+      if (!in_bounds(n)) return {"must be " + bounds_text(key), {}};
+      return {"", n};
+    case value_kind::port:
+      if (!parse_int(text, n) || n < 1 || n > 65535) return {"must be a port number 1..65535", {}};
+      return {"", static_cast<std::uint16_t>(n)};
+    case value_kind::duration:
+      if (!parse_duration(text, d)) return {"must be a duration such as 250ms, 2s, 1m, 1h", {}};
+      if (!in_bounds(d)) return {"must be " + bounds_text(key), {}};
+      return {"", d};
+    case value_kind::byte_size:
+      if (!parse_byte_size(text, n)) return {"must be a size such as 4096, 64k, 512m, 1g", {}};
+      if (!in_bounds(n)) return {"must be " + bounds_text(key) + " bytes", {}};
+      return {"", n};
+    case value_kind::boolean:
+      if (text != "true" && text != "false") return {"must be true or false", {}};
+      return {"", text == "true"};
+    case value_kind::intervals: {
+      auto r = parse_interval_list(text);
+      if (!r.ok) return {r.error, {}};
+      return {"", std::move(r.values)};
+    }
+  }
+  return {"unknown kind", {}};
+}
+
+std::vector<config_key*>& registry() {
+  static std::vector<config_key*> keys;
+  return keys;
+}
+
+std::string_view section_of(std::string_view name) { return name.substr(0, name.find('.')); }
+
 } // namespace
+
+namespace detail {
+std::size_t register_key(config_key* key) {
+  auto& r = registry();
+  key->index = r.size();
+  r.push_back(key);
+  return key->index;
+}
+} // namespace detail
+
+const std::vector<const config_key*>& config_schema() {
+  // Built on first use, after every key registered itself during static initialisation.
+  static const std::vector<const config_key*> all(registry().begin(), registry().end());
+  return all;
+}
+
+const config_key* find_config_key(std::string_view name) {
+  for (const auto* k : config_schema())
+    if (k->name == name) return k;
+  return nullptr;
+}
 
 std::string env_name(std::string_view key) {
   std::string s = "CANDLE_";
@@ -104,122 +143,129 @@ bool parse_byte_size(std::string_view text, std::int64_t& out) {
 }
 
 config::config() {
-  for (const auto& k : config_schema()) values_[std::string(k.name)] = {std::string(k.default_value), "default"};
+  const auto& schema = config_schema();
+  values_.resize(schema.size());
+  for (const auto* k : schema) {
+    auto p = parse_value(*k, std::string(k->default_value));
+    if (!p.error.empty()) // a declaration bug: keys_test.cpp catches it before anyone runs a node
+      throw config_error("internal: default of '" + std::string(k->name) + "' " + p.error);
+    values_[k->index] = {std::string(k->default_value), "default", std::move(p.value)};
+  }
 }
 
-void config::set(std::string_view key, std::string value, std::string_view source) {
-  const auto* k = find_key(key);
+void config::set(std::string_view key, std::string text, std::string_view source) {
+  const auto* k = find_config_key(key);
   if (!k) throw config_error("unknown config key '" + std::string(key) + "' (from " + std::string(source) + "); see --help");
-  if (auto why = validate(*k, value); !why.empty())
-    throw config_error("config key '" + std::string(key) + "' = '" + value + "' (from " + std::string(source) + "): " + why);
-  values_[std::string(key)] = {std::move(value), std::string(source)};
+  auto p = parse_value(*k, text);
+  if (!p.error.empty())
+    throw config_error("config key '" + std::string(key) + "' = '" + text + "' (from " + std::string(source) + "): " + p.error);
+  values_[k->index] = {std::move(text), std::string(source), std::move(p.value)};
 }
+
+const config::entry& config::at(std::string_view key) const {
+  const auto* k = find_config_key(key);
+  if (!k) throw config_error("internal: no config key '" + std::string(key) + "'");
+  return values_[k->index];
+}
+
+const std::string& config::text(std::string_view key) const { return at(key).text; }
+const std::string& config::source(std::string_view key) const { return at(key).source; }
 
 void config::load_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw config_error("cannot read config file '" + path + "'");
+  // CLI11's TOML reader parses each line (comments, quotes, lists); dotted names are whole keys,
+  // not sections. Lines go one at a time so that every error can name its line.
+  CLI::ConfigTOML reader;
+  reader.parentSeparator('\x01');
   std::string line;
   int lineno = 0;
   while (std::getline(in, line)) {
     ++lineno;
-    std::string_view l = line;
-    if (auto hash = l.find('#'); hash != std::string_view::npos) l = l.substr(0, hash);
-    l = trim(l);
-    if (l.empty()) continue;
-    const auto eq = l.find('=');
     const std::string where = "file " + path + ":" + std::to_string(lineno);
-    if (eq == std::string_view::npos) throw config_error(where + ": expected 'key = value'");
-    set(trim(l.substr(0, eq)), std::string(trim(l.substr(eq + 1))), where);
+    std::istringstream one(line);
+    for (const auto& item : reader.from_config(one)) {
+      if (line.find('=') == std::string::npos) throw config_error(where + ": expected 'key = value'");
+      std::string value;
+      for (const auto& part : item.inputs) value += (value.empty() ? "" : ",") + part; // lists come back split
+      set(item.name, std::move(value), where);
+    }
   }
 }
 
 config config::load(int argc, const char* const* argv, std::vector<std::string>& rest) {
   config c;
-  // The file comes first whatever the argument order, so that flags override it.
+  CLI::App app;
+  app.allow_extras();     // not ours: left to the caller, e.g. a subcommand's own flag
+  app.set_help_flag();    // --help, too, is the caller's
+  app.prefix_command(false);
   std::string file;
   if (const char* env = std::getenv("CANDLE_CONFIG"); env && *env) file = env;
-  std::vector<std::pair<std::string, std::string>> flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a.substr(0, 2) != "--" || a == "--help" || a == "--") {
-      rest.emplace_back(a);
-      continue;
-    }
-    a.remove_prefix(2);
-    std::string name, value;
-    if (auto eq = a.find('='); eq != std::string_view::npos) {
-      name = a.substr(0, eq);
-      value = a.substr(eq + 1);
-    } else {
-      name = a;
-      const bool known = name == "config" || find_key(name);
-      if (!known) { // not ours: leave it to the caller, e.g. a subcommand's own flag
-        rest.emplace_back(argv[i]);
-        continue;
-      }
-      if (i + 1 >= argc) throw config_error("flag --" + name + " needs a value");
-      value = argv[++i];
-    }
-    if (name == "config") file = value;
-    else if (find_key(name)) flags.emplace_back(name, value);
-    else rest.emplace_back(argv[i]);
+  app.add_option("--config", file);
+  const auto& schema = config_schema();
+  std::vector<std::string> flag_values(schema.size());
+  std::vector<CLI::Option*> flags(schema.size());
+  for (const auto* k : schema)
+    flags[k->index] = app.add_option("--" + std::string(k->name), flag_values[k->index])
+                        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ArgumentMismatch& e) {
+    throw config_error(std::string("a config flag needs a value: ") + e.what());
+  } catch (const CLI::ParseError& e) {
+    throw config_error(e.what());
   }
+  rest = app.remaining();
+  // The file first whatever the argument order, then env, then flags: later wins.
   if (!file.empty()) c.load_file(file);
-  for (const auto& k : config_schema()) {
-    const auto env = env_name(k.name);
-    if (const char* v = std::getenv(env.c_str()); v && *v) c.set(k.name, v, "env " + env);
+  for (const auto* k : schema) {
+    const auto env = env_name(k->name);
+    if (const char* v = std::getenv(env.c_str()); v && *v) c.set(k->name, v, "env " + env);
   }
-  for (auto& [name, value] : flags) c.set(name, std::move(value), "flag");
+  for (const auto* k : schema)
+    if (flags[k->index]->count() > 0) c.set(k->name, flag_values[k->index], "flag");
   return c;
 }
 
-const std::string& config::text(std::string_view key) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) throw config_error("internal: no config key '" + std::string(key) + "'");
-  return it->second.value;
+std::string config::keys_help() {
+  std::ostringstream out;
+  for (const auto* k : config_schema())
+    out << "  --" << k->name << "=" << k->default_value << "\n      " << k->doc << " [env " << env_name(k->name) << "]\n";
+  return out.str();
 }
-
-const std::string& config::source(std::string_view key) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) throw config_error("internal: no config key '" + std::string(key) + "'");
-  return it->second.source;
-}
-
-std::int64_t config::integer(std::string_view key) const {
-  std::int64_t n = 0;
-  if (!parse_int(text(key), n) && !parse_byte_size(text(key), n)) throw config_error("config key '" + std::string(key) + "' is not a number");
-  return n;
-}
-
-duration_ns config::duration(std::string_view key) const {
-  duration_ns d = 0;
-  if (!parse_duration(text(key), d)) throw config_error("config key '" + std::string(key) + "' is not a duration");
-  return d;
-}
-
-std::vector<interval> config::intervals(std::string_view key) const {
-  auto r = parse_interval_list(text(key));
-  if (!r.ok) throw config_error("config key '" + std::string(key) + "': " + r.error);
-  return r.values;
-}
-
-bool config::boolean(std::string_view key) const { return text(key) == "true"; }
 
 std::string config::help(std::string_view program, std::string_view usage) {
+  return "usage: " + std::string(program) + " " + std::string(usage) + "\n\n" +
+         "Configuration (default < --config FILE or $CANDLE_CONFIG < env < flag):\n"
+         "  --config FILE   read `key = value` lines from FILE (see config/candlestream.conf)\n" +
+         keys_help();
+}
+
+std::string config::default_file() {
   std::ostringstream out;
-  out << "usage: " << program << " " << usage << "\n\n"
-      << "Configuration (default < --config FILE or $CANDLE_CONFIG < env < flag):\n"
-      << "  --config FILE   read `key = value` lines from FILE (see config/candlestream.conf)\n";
-  for (const auto& k : config_schema())
-    out << "  --" << k.name << "=" << k.default_value << "\n      " << k.doc << " [env " << env_name(k.name) << "]\n";
+  out << "# candlestream configuration. One `key = value` per line; `#` starts a comment.\n"
+         "# GENERATED from runtime/config/keys.hpp by `candle-node --print-default-config`: edit the\n"
+         "# declarations there, not this file (a unit test fails when the two differ).\n"
+         "# Every key can also be set by environment variable (CANDLE_ + key upper-cased, '.' and '-'\n"
+         "# become '_', e.g. CANDLE_KAFKA_BROKERS) and by flag (--kafka.brokers=...). Precedence:\n"
+         "# flag > env > this file > built-in default. `candle-node --help` lists every key.\n"
+         "# deploy/services reads the service keys below, so the scripts and the node always agree.\n";
+  std::string_view section;
+  for (const auto* k : config_schema()) {
+    if (section_of(k->name) != section) {
+      section = section_of(k->name);
+      out << "\n# --- " << section << " ---\n";
+    }
+    out << "# " << k->doc << " [env " << env_name(k->name) << "]\n" << k->name << " = " << k->default_value << "\n";
+  }
   return out.str();
 }
 
 std::string config::dump() const {
   std::string s;
-  for (const auto& k : config_schema()) {
-    const auto& e = values_.at(std::string(k.name));
-    s.append(k.name).append(" = ").append(e.value).append("  # ").append(e.source).append("\n");
+  for (const auto* k : config_schema()) {
+    const auto& e = values_[k->index];
+    s.append(k->name).append(" = ").append(e.text).append("  # ").append(e.source).append("\n");
   }
   return s;
 }

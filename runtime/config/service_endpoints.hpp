@@ -1,7 +1,7 @@
 #pragma once
-// Where the local services are, for tests and tools until the real config system exists:
-// CANDLE_* environment variables (the same names config/candlestream.conf documents), falling
-// back to that file's defaults. Throws std::invalid_argument on a malformed port.
+// Where the local services are, for tests and tools that take no config file: the declared
+// defaults (runtime/config/keys.hpp) overridden by CANDLE_* environment variables, exactly as a
+// node would read them. Throws config_error on a malformed value.
 #include <cstdint>
 #include <string>
 
@@ -9,15 +9,6 @@
 #include "runtime/redis/client.hpp"
 
 namespace cs::runtime {
-
-// Defaults from config/candlestream.conf; keep them in step with that file.
-inline constexpr const char* default_kafka_brokers = "127.0.0.1:19092";
-inline constexpr const char* default_redis_host = "127.0.0.1";
-inline constexpr std::uint16_t default_redis_port = 16379;
-inline constexpr const char* default_postgres_host = "127.0.0.1";
-inline constexpr std::uint16_t default_postgres_port = 15432;
-inline constexpr const char* default_postgres_user = "postgres";
-inline constexpr const char* default_postgres_database = "candlestream";
 
 struct service_endpoints {
   std::string kafka_brokers;
@@ -32,8 +23,7 @@ struct service_endpoints {
   pg_connection_params postgres() const;
 };
 
-// Reads CANDLE_KAFKA_BROKERS, CANDLE_REDIS_HOST, CANDLE_REDIS_PORT, CANDLE_POSTGRES_HOST,
-// CANDLE_POSTGRES_PORT, CANDLE_POSTGRES_USER, CANDLE_POSTGRES_DATABASE.
+// Defaults < CANDLE_KAFKA_BROKERS, CANDLE_REDIS_*, CANDLE_POSTGRES_* (and every other key's env).
 service_endpoints service_endpoints_from_env();
 
 } // namespace cs::runtime

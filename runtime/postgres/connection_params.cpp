@@ -36,10 +36,10 @@ std::string pg_connection_string(const pg_connection_params& params) {
 
 pg_connection_params pg_params_from_config(const config& cfg) {
   pg_connection_params p;
-  p.host = cfg.text("postgres.host");
-  p.port = static_cast<std::uint16_t>(cfg.integer("postgres.port"));
-  p.user = cfg.text("postgres.user");
-  p.database = cfg.text("postgres.database");
+  p.host = cfg.get(keys::postgres_host);
+  p.port = cfg.get(keys::postgres_port);
+  p.user = cfg.get(keys::postgres_user);
+  p.database = cfg.get(keys::postgres_database);
   return p;
 }
 

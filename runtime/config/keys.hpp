@@ -1,0 +1,70 @@
+#pragma once
+// Every configuration key candlestream knows, each declared once: name, default, doc line and
+// bounds. The env var (CANDLE_<KEY>) and the flag (--<key>) derive from the name;
+// config/candlestream.conf is generated from these declarations (`candle-node
+// --print-default-config`) and a unit test names any key that drifts. Declaration order is the
+// order of --help and of the file; the first word of a name is its section.
+#include "runtime/config/config_key.hpp"
+
+namespace cs::runtime::keys {
+
+inline constexpr key_bounds positive{1, std::numeric_limits<std::int64_t>::max()};
+inline constexpr key_bounds any_duration{0, 366 * ns_per_day};
+inline constexpr key_bounds some_duration{ns_per_ms, 366 * ns_per_day};
+
+// --- Kafka ---
+inline const text_key kafka_brokers{"kafka.brokers", "127.0.0.1:19092", "Kafka bootstrap servers, comma-separated host:port"};
+inline const port_key kafka_controller_port{"kafka.controller-port", "19093", "KRaft controller port of the local broker (deploy/services)"};
+inline const byte_size_key kafka_heap{"kafka.heap", "512m", "heap of the local broker (deploy/services)", {64 << 20, std::int64_t{64} << 30}};
+inline const text_key kafka_group{"kafka.group", "candle-aggregation-group", "consumer group of the candle nodes"};
+inline const text_key kafka_topic_events{"kafka.topic.events", "market-events", "topic of bid/ask events, keyed by symbol"};
+inline const integer_key kafka_topic_events_partitions{"kafka.topic.events.partitions", "16", "partitions of the events topic (deploy/services creates it)", {1, 10000}};
+inline const text_key kafka_topic_candles{"kafka.topic.candles", "candles-completed", "topic of final candles, keyed by symbol"};
+inline const integer_key kafka_topic_candles_partitions{"kafka.topic.candles.partitions", "4", "partitions of the candles topic", {1, 10000}};
+inline const text_key kafka_topic_dlq{"kafka.topic.dlq", "market-events-dlq", "dead-letter topic for invalid events (reason in a header)"};
+inline const integer_key kafka_topic_dlq_partitions{"kafka.topic.dlq.partitions", "4", "partitions of the dead-letter topic", {1, 10000}};
+inline const text_key kafka_topic_late{"kafka.topic.late", "market-events-late", "topic for events whose bucket was already final"};
+inline const integer_key kafka_topic_late_partitions{"kafka.topic.late.partitions", "4", "partitions of the late-events topic", {1, 10000}};
+inline const duration_key kafka_session_timeout{"kafka.session-timeout", "10s", "consumer group session timeout: how soon a dead node's partitions move (broker minimum 6s)", {ns_per_s, ns_per_hour}};
+inline const integer_key kafka_max_poll_records{"kafka.max-poll-records", "20000", "records taken per poll round of the consumer thread", {1, 10'000'000}};
+inline const integer_key kafka_max_inflight_batches{"kafka.max-inflight-batches", "64", "per partition: batches handed to the reader and not processed; above it the partition pauses", {1, 1'000'000}};
+
+// --- Redis (L2 cache) ---
+inline const text_key redis_host{"redis.host", "127.0.0.1", "Redis host (L2 cache)"};
+inline const port_key redis_port{"redis.port", "16379", "Redis port"};
+
+// --- PostgreSQL ---
+inline const text_key postgres_host{"postgres.host", "127.0.0.1", "PostgreSQL host"};
+inline const port_key postgres_port{"postgres.port", "15432", "PostgreSQL port"};
+inline const text_key postgres_user{"postgres.user", "postgres", "PostgreSQL user"};
+inline const text_key postgres_database{"postgres.database", "candlestream", "PostgreSQL database"};
+inline const duration_key postgres_retention{"postgres.retention", "90d", "pg_partman retention of the candles table (partitions older than this are dropped)", {ns_per_day, 100 * 366 * ns_per_day}};
+
+// --- Node ---
+inline const text_key node_name{"node.name", "node-1", "name of this node in logs, metrics and the console"};
+inline const text_key node_http_host{"node.http-host", "127.0.0.1", "address of the node's HTTP endpoint (health, API)"};
+inline const port_key node_http_port{"node.http-port", "18080", "port of the node's HTTP endpoint"};
+inline const duration_key node_dependency_timeout{"node.dependency-timeout", "2s", "timeout of each dependency check in /health/ready", some_duration};
+inline const boolean_key node_faults{"node.faults", "false", "enable fault injection (POST /debug/crash) for tests; never in production"};
+
+// --- Logging ---
+inline const text_key log_level{"log.level", "info", "default log level of every component: debug, info, warn, error"};
+inline const text_key log_levels{"log.levels", "none", "per-component levels overriding log.level, e.g. partition_reader=debug,db_writer=warn (none: no overrides)"};
+
+// --- Pipeline (docs/design.md §4, §5) ---
+inline const duration_key pipeline_checkpoint_interval{"pipeline.checkpoint-interval", "1s", "how often each partition checkpoints to PostgreSQL", {ns_per_ms, ns_per_hour}};
+inline const integer_key pipeline_max_uncheckpointed_events{"pipeline.max-uncheckpointed-events", "2000000", "per partition: above this the partition pauses until a checkpoint commits", positive};
+inline const duration_key pipeline_commit_timeout{"pipeline.commit-timeout", "10m", "how long a checkpoint may retry against PostgreSQL before the partition restarts", some_duration};
+inline const duration_key pipeline_publish_timeout{"pipeline.publish-timeout", "30s", "how long Kafka may take to acknowledge a checkpoint's records", some_duration};
+inline const integer_key pipeline_restart_max{"pipeline.restart-max", "5", "supervisor intensity: restarts allowed within restart-window before escalating", {0, 1'000'000}};
+inline const duration_key pipeline_restart_window{"pipeline.restart-window", "30s", "supervisor intensity window", some_duration};
+inline const duration_key pipeline_restart_backoff{"pipeline.restart-backoff", "100ms", "first restart delay; doubles per recent restart", any_duration};
+
+// --- Aggregation (docs/design.md §3) ---
+inline const intervals_key candle_intervals{"candle.intervals", "1s,5s,1m,15m,1h,1d", "candle intervals: Ns, Nm, Nh, Nd (epoch-aligned, UTC), 1w (from Monday 00:00 UTC), 1M (calendar month)"};
+inline const duration_key candle_allowed_lateness{"candle.allowed-lateness", "2s", "watermark = max event time - allowed lateness; events for buckets it passed are late", any_duration};
+inline const duration_key candle_idle_timeout{"candle.idle-timeout", "10s", "wall time without events after which a partition's watermark advances", some_duration};
+inline const duration_key candle_max_future_skew{"candle.max-future-skew", "60s", "events further ahead of the node's clock are rejected (future_timestamp)", any_duration};
+inline const byte_size_key candle_max_payload_bytes{"candle.max-payload-bytes", "4096", "larger event payloads are rejected (too_large)", {64, 16 << 20}};
+
+} // namespace cs::runtime::keys
