@@ -4,10 +4,15 @@
 
 #include "messages/bid_ask_event.hpp"
 #include "messages/candle.hpp"
+#include "messages/pipeline_errc.hpp"
 
 namespace cs {
 
 void register_message_types(caf::actor_system_config& cfg) {
+  cfg.add_error_category(pipeline_error_category, [](std::uint8_t code, caf::atom_value, const caf::message& context) {
+    return std::string("pipeline_errc::") + to_string(static_cast<pipeline_errc>(code)) +
+           (context.empty() ? std::string() : ": " + caf::to_string(context));
+  });
   cfg.add_message_type<interval>("cs::interval");
   cfg.add_message_type<candle_key>("cs::candle_key");
   cfg.add_message_type<candle>("cs::candle");

@@ -2,12 +2,10 @@
 
 #include <stdexcept>
 
-#include "messages/atoms.hpp"
-
 namespace cs {
 
-caf::behavior candle_actor(caf::stateful_actor<candle_actor_state>* self, std::string symbol, interval iv,
-                           bool faults_enabled) {
+candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<candle_actor_state> self,
+                                             std::string symbol, interval iv, bool faults_enabled) {
   self->state.keeper = candle_keeper(std::move(symbol), iv);
   return {
     [=](apply_atom, const event_slice& slice) { self->state.keeper.apply(*slice.events, slice.watermark_after); },

@@ -1,16 +1,10 @@
 #pragma once
-// The candle actor: one per (symbol, interval), owns that key's live candles (DESIGN §5).
-// A thin shell around candle_keeper. Protocol:
-//   (apply_atom, event_slice)          events of one reader batch, then finalize
-//   (advance_atom, timestamp_ns)       the partition watermark moved
-//   (collect_atom) -> checkpoint_part  checkpoint: finals and changed live candles since last time
-//   (restore_atom, vector<candle>)     live candles from the partition's checkpoint
-//   (live_atom) -> vector<candle>      "live candle?" for queries and the console
-//   (crash_atom)                       fault injection, only when enabled at spawn
-#include <caf/event_based_actor.hpp>
+// The candle actor: one per (symbol, interval), owns that key's live candles (docs/design.md §5).
+// A thin shell around candle_keeper; its interface is candle_actor_hdl (messages/protocols.hpp).
 #include <caf/stateful_actor.hpp>
 
 #include "actors/candle/candle_keeper.hpp"
+#include "messages/protocols.hpp"
 
 namespace cs {
 
@@ -20,7 +14,7 @@ struct candle_actor_state {
   static inline const char* name = "candle";
 };
 
-caf::behavior candle_actor(caf::stateful_actor<candle_actor_state>* self, std::string symbol, interval iv,
-                           bool faults_enabled);
+candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<candle_actor_state> self,
+                                             std::string symbol, interval iv, bool faults_enabled);
 
 } // namespace cs

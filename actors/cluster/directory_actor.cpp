@@ -1,19 +1,17 @@
 #include "actors/cluster/directory_actor.hpp"
 
-#include "messages/atoms.hpp"
-
 namespace cs {
 
-caf::behavior directory_actor(caf::stateful_actor<directory_state>* self, int) {
+directory_hdl::behavior_type directory_actor(directory_hdl::stateful_pointer<directory_state> self, int) {
   return {
-    [=](register_atom, std::int32_t partition, const candle_key& key, const caf::actor& handle) {
+    [=](register_atom, std::int32_t partition, const candle_key& key, const candle_actor_hdl& handle) {
       self->state.keys[key] = {partition, handle};
     },
     [=](unregister_atom, std::int32_t partition) {
       std::erase_if(self->state.keys, [&](const auto& kv) { return kv.second.partition == partition; });
     },
     [=](lookup_atom, const candle_key& key) {
-      std::vector<caf::actor> out;
+      std::vector<candle_actor_hdl> out;
       if (auto it = self->state.keys.find(key); it != self->state.keys.end()) out.push_back(it->second.handle);
       return out;
     },

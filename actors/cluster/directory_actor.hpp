@@ -1,31 +1,26 @@
 #pragma once
-// The directory (DESIGN §5 cluster/directory): (symbol, interval) -> candle actor handle, filled
-// by partition readers as they spawn candle actors. Gateways, the console and tests find candle
-// actors through it, by typed message, never through pointers or globals; a later cluster
-// issue replicates it across nodes.
-//   (register_atom, int32 partition, candle_key, actor)
-//   (unregister_atom, int32 partition)               drops every key of that partition
-//   (lookup_atom, candle_key) -> vector<actor>       empty when unknown
-//   (stats_atom) -> size_t                           number of keys
-#include <caf/event_based_actor.hpp>
+// The directory (docs/design.md §5, cluster/directory): (symbol, interval) -> candle actor handle,
+// filled by partition readers as they spawn candle actors. Gateways, the console and tests find
+// candle actors through it, by typed message (directory_hdl in messages/protocols.hpp), never
+// through pointers or globals; the cluster issue replicates it across nodes.
 #include <caf/stateful_actor.hpp>
 
 #include <map>
 
-#include "messages/candle.hpp"
+#include "messages/protocols.hpp"
 
 namespace cs {
 
 struct directory_state {
   struct entry {
     std::int32_t partition;
-    caf::actor handle;
+    candle_actor_hdl handle;
   };
   std::map<candle_key, entry> keys;
   static inline const char* name = "directory";
 };
 
 // `unused` exists because CAF 0.17 + UBSan abort on spawning a function without arguments.
-caf::behavior directory_actor(caf::stateful_actor<directory_state>* self, int unused);
+directory_hdl::behavior_type directory_actor(directory_hdl::stateful_pointer<directory_state> self, int unused);
 
 } // namespace cs

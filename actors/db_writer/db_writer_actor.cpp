@@ -7,6 +7,7 @@
 
 #include "messages/atoms.hpp"
 #include "messages/pipeline.hpp"
+#include "messages/pipeline_errc.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/postgres/store/candle_store.hpp"
 
@@ -20,7 +21,7 @@ using steady = std::chrono::steady_clock;
 // Runs `attempt` until it succeeds, fails for a reason retrying cannot fix, or the deadline
 // passes; sleeps with exponential backoff between tries (this actor is detached).
 template <class Attempt>
-auto with_retries(caf::stateful_actor<db_writer_state>* self, const db_writer_config& cfg, std::string_view what,
+auto with_retries(db_writer_hdl::stateful_pointer<db_writer_state> self, const db_writer_config& cfg, std::string_view what,
                   Attempt attempt) -> decltype(attempt()) {
   const auto deadline = steady::now() + std::chrono::nanoseconds(cfg.retry_deadline);
   auto backoff = std::chrono::nanoseconds(cfg.initial_backoff);
@@ -38,22 +39,27 @@ auto with_retries(caf::stateful_actor<db_writer_state>* self, const db_writer_co
   }
 }
 
-caf::error to_caf(const runtime::pg_error& e) { return caf::make_error(caf::sec::runtime_error, e.reason); }
+caf::error to_caf(const runtime::pg_error& e, const std::string& what) {
+  const bool unavailable = e.type == runtime::pg_error::kind::connection || e.type == runtime::pg_error::kind::in_doubt;
+  return make_error(unavailable ? pipeline_errc::store_unavailable : pipeline_errc::store_rejected, what + ": " + e.reason);
+}
+
+std::string where(const std::string& topic, std::int32_t partition) { return topic + "[" + std::to_string(partition) + "]"; }
 
 } // namespace
 
 db_writer_state::db_writer_state() = default;
 db_writer_state::~db_writer_state() = default;
 
-caf::behavior db_writer_actor(caf::stateful_actor<db_writer_state>* self, db_writer_config cfg) {
+db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_writer_state> self, db_writer_config cfg) {
   runtime::store_options opts;
   opts.retention = std::chrono::duration_cast<std::chrono::days>(std::chrono::nanoseconds(cfg.retention));
   // Startup: keep trying until PostgreSQL answers (the node reports not-ready meanwhile).
   auto opened = with_retries(self, cfg, "opening the candle store", [&] { return runtime::candle_store::open(cfg.connection_string, opts); });
   if (!opened) {
     runtime::log_error(component, "cannot open the candle store: " + opened.error().reason);
-    self->quit(caf::sec::runtime_error);
-    return {};
+    self->quit(make_error(pipeline_errc::store_not_open, opened.error().reason));
+    return db_writer_hdl::behavior_type::make_empty_behavior();
   }
   self->state.store = std::make_unique<runtime::candle_store>(std::move(opened.value()));
   runtime::log_info(component, "candle store ready");
@@ -61,22 +67,25 @@ caf::behavior db_writer_actor(caf::stateful_actor<db_writer_state>* self, db_wri
   return {
     [=](claim_atom, const std::string& topic, std::int32_t partition, const std::string& owner) -> caf::result<partition_claim> {
       auto& store = *self->state.store;
-      auto r = with_retries(self, cfg, "claiming " + topic + "[" + std::to_string(partition) + "]",
-                            [&] { return store.claim_partition(topic, partition, owner); });
-      if (!r) return to_caf(r.error());
+      const auto what = "claiming " + where(topic, partition);
+      auto r = with_retries(self, cfg, what, [&] { return store.claim_partition(topic, partition, owner); });
+      if (!r) return to_caf(r.error(), what);
       ++self->state.claims;
       return partition_claim{r->epoch, std::move(r->state)};
     },
-    [=](commit_atom, const checkpoint_request& req) -> caf::result<bool> {
+    [=](commit_atom, const checkpoint_request& req) -> caf::result<checkpoint_result> {
       auto& store = *self->state.store;
-      auto r = with_retries(self, cfg, "checkpoint of " + req.topic + "[" + std::to_string(req.state.partition) + "]", [&] {
+      const auto what = "checkpoint of " + where(req.topic, req.state.partition);
+      auto r = with_retries(self, cfg, what, [&] {
         return store.commit_checkpoint(req.topic, req.state.partition, req.epoch, req.state, req.finals, req.state.live);
       });
-      if (!r) return to_caf(r.error());
-      const bool committed = r.value() == runtime::checkpoint_outcome::committed;
-      if (committed) ++self->state.commits;
-      else ++self->state.fenced;
-      return committed;
+      if (!r) return to_caf(r.error(), what);
+      if (r.value() != runtime::checkpoint_outcome::committed) {
+        ++self->state.fenced;
+        return checkpoint_result::fenced;
+      }
+      ++self->state.commits;
+      return checkpoint_result::committed;
     },
     [=](tick_atom) {
       if (auto r = self->state.store->run_maintenance(); !r) runtime::log_warn(component, "maintenance: " + r.error().reason);

@@ -2,16 +2,15 @@
 // The db_writer actor (DESIGN §4, §5): PostgreSQL side of exactly-once checkpoints. Claims
 // partitions (epoch bump + state load) and commits checkpoints (one transaction each, fenced by
 // epoch), retrying with exponential backoff while PostgreSQL is unreachable, up to a deadline.
-// Detached: every call blocks on the database.
-//   (claim_atom, string topic, int32 partition, string owner) -> partition_claim
-//   (commit_atom, checkpoint_request) -> bool         true: committed; false: fenced
-//   (tick_atom)                                        storage maintenance (pg_partman)
-#include <caf/event_based_actor.hpp>
+// Detached: every call blocks on the database. Interface: db_writer_hdl (messages/protocols.hpp);
+// a claim or commit that cannot be done fails with pipeline_errc::store_unavailable (PostgreSQL
+// unreachable past the deadline) or store_rejected (a statement refused).
 #include <caf/stateful_actor.hpp>
 
 #include <memory>
 #include <string>
 
+#include "messages/protocols.hpp"
 #include "messages/time.hpp"
 
 namespace cs {
@@ -37,6 +36,6 @@ struct db_writer_state {
   ~db_writer_state();
 };
 
-caf::behavior db_writer_actor(caf::stateful_actor<db_writer_state>* self, db_writer_config cfg);
+db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_writer_state> self, db_writer_config cfg);
 
 } // namespace cs

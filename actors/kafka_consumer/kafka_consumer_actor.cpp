@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "messages/atoms.hpp"
 #include "runtime/log/log.hpp"
 
@@ -74,20 +76,16 @@ caf::behavior kafka_consumer_actor(caf::stateful_actor<kafka_consumer_state>* se
     },
     [=](stats_atom) {
       auto rp = self->make_response_promise<std::string>();
-      auto parts = std::make_shared<std::vector<std::string>>();
+      auto parts = std::make_shared<nlohmann::json>(nlohmann::json::array());
       auto remaining = std::make_shared<std::size_t>(self->state.readers.size());
-      auto finish = [=]() mutable {
-        std::string s = "[";
-        for (std::size_t i = 0; i < parts->size(); ++i) s += (i ? "," : "") + (*parts)[i];
-        rp.deliver(s + "]");
-      };
+      auto finish = [=]() mutable { rp.deliver(parts->dump()); };
       if (*remaining == 0) {
         finish();
         return rp;
       }
       for (const auto& [p, o] : self->state.readers) {
         self->request(o.reader, std::chrono::seconds(5), stats_atom::value)
-          .then([=](std::string& s) mutable { parts->push_back(std::move(s)); if (--*remaining == 0) finish(); },
+          .then([=](std::string& s) mutable { parts->push_back(nlohmann::json::parse(s)); if (--*remaining == 0) finish(); },
                 [=](caf::error&) mutable { if (--*remaining == 0) finish(); });
       }
       return rp;

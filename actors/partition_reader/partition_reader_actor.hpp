@@ -9,7 +9,9 @@
 //   (tick_atom)                           checkpoint / idle-advance timer
 //   (revoke_atom, bool lost) -> bool      final checkpoint (unless lost), then stop
 //   (crash_atom, candle_key)              fault injection (when enabled): crash one candle actor
-//   (stats_atom) -> string                counters as JSON
+//   (stats_atom) -> string                counters as JSON text
+// Local to its node (the poll thread drives it), so it stays dynamically typed; its peers are
+// typed handles (messages/protocols.hpp). The logic lives in reader_logic.hpp and its files.
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -21,6 +23,7 @@
 #include "actors/kafka_consumer/consumer_commands.hpp"
 #include "actors/partition_reader/batch_router.hpp"
 #include "actors/supervisor/restart_policy.hpp"
+#include "messages/protocols.hpp"
 
 namespace cs {
 
@@ -43,9 +46,9 @@ struct reader_config {
 };
 
 struct reader_peers {
-  caf::actor db_writer;
-  caf::actor publisher;
-  caf::actor directory;
+  db_writer_hdl db_writer;
+  publisher_hdl publisher;
+  directory_hdl directory;
   std::shared_ptr<consumer_commands> commands;
   inflight_counter inflight;
 };
@@ -65,8 +68,8 @@ struct reader_state {
   std::uint64_t uncheckpointed_events = 0;
   std::vector<raw_batch> stash; // held back while over max_uncheckpointed_events
   std::vector<diverted_event> pending_invalid, pending_late;
-  std::map<std::string, std::vector<caf::actor>> by_symbol; // candle actors, one per interval
-  std::vector<std::vector<caf::actor>> by_interval;
+  std::map<std::string, std::vector<candle_actor_hdl>> by_symbol; // candle actors, one per interval
+  std::vector<std::vector<candle_actor_hdl>> by_interval;
   restart_policy restarts;
   std::uint64_t checkpoints = 0, restarts_done = 0, candles_published = 0;
 };

@@ -3,13 +3,14 @@
 // (candles-completed, key = symbol), invalid events (market-events-dlq) and late events
 // (market-events-late), with the reason and source position in headers. Idempotent producer,
 // acks=all. A checkpoint commits only after this actor confirmed Kafka acknowledged everything.
-// Runs detached: flush() blocks until the broker answers.
-//   (publish_atom, publish_request) -> bool   true when every record was acknowledged
-#include <caf/event_based_actor.hpp>
+// Runs detached: flush() blocks until the broker answers. Interface: publisher_hdl
+// (messages/protocols.hpp); a request that Kafka did not fully acknowledge fails with
+// pipeline_errc::publish_failed, naming the first refusal.
 #include <caf/stateful_actor.hpp>
 
 #include <memory>
 
+#include "messages/protocols.hpp"
 #include "messages/time.hpp"
 #include "runtime/kafka/producer.hpp"
 
@@ -24,11 +25,12 @@ struct publisher_topics {
 struct publisher_state {
   std::unique_ptr<runtime::kafka_producer> producer;
   std::uint64_t failed_deliveries = 0; // since the current request began
+  std::string first_failure;           // of the current request
   std::uint64_t published = 0;
   static inline const char* name = "publisher";
 };
 
-caf::behavior publisher_actor(caf::stateful_actor<publisher_state>* self, runtime::kafka_config settings,
+publisher_hdl::behavior_type publisher_actor(publisher_hdl::stateful_pointer<publisher_state> self, runtime::kafka_config settings,
                               publisher_topics topics, duration_ns flush_timeout);
 
 } // namespace cs

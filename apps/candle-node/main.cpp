@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
     res.set_content(nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json");
   };
   // Finds the candle actor of ?symbol=&interval= through the directory.
-  auto find_candle_actor = [&](const httplib::Request& req, httplib::Response& res, caf::actor& out) {
+  auto find_candle_actor = [&](const httplib::Request& req, httplib::Response& res, cs::candle_actor_hdl& out) {
     if (!req.has_param("symbol") || !req.has_param("interval")) {
       json_error(res, 400, "missing_parameter", "symbol and interval are required");
       return false;
@@ -109,9 +109,9 @@ int main(int argc, char** argv) {
       return false;
     }
     caf::scoped_actor self{system};
-    std::vector<caf::actor> found;
+    std::vector<cs::candle_actor_hdl> found;
     self->request(pipeline.directory(), ask_timeout, cs::lookup_atom::value, cs::candle_key{req.get_param_value("symbol"), iv.value})
-      .receive([&](std::vector<caf::actor>& v) { found = std::move(v); }, [&](caf::error&) {});
+      .receive([&](std::vector<cs::candle_actor_hdl>& v) { found = std::move(v); }, [&](caf::error&) {});
     if (found.empty()) {
       json_error(res, 404, "unknown_symbol", "no live candle actor for this symbol and interval on this node");
       return false;
@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
     return true;
   };
   server.Get("/api/v1/candles/live", [&](const httplib::Request& req, httplib::Response& res) {
-    caf::actor a;
+    cs::candle_actor_hdl a;
     if (!find_candle_actor(req, res, a)) return;
     caf::scoped_actor self{system};
     std::string body = "[";
@@ -139,15 +139,15 @@ int main(int argc, char** argv) {
   server.Get("/debug/stats", [&](const httplib::Request&, httplib::Response& res) {
     caf::scoped_actor self{system};
     self->request(pipeline.consumer(), ask_timeout, cs::stats_atom::value)
-      .receive([&](std::string& s) { res.set_content("{\"node\":\"" + name + "\",\"partitions\":" + s + "}", "application/json"); },
+      .receive([&](std::string& s) { res.set_content(nlohmann::json{{"node", name}, {"partitions", nlohmann::json::parse(s)}}.dump(), "application/json"); },
                [&](caf::error& e) { json_error(res, 503, "consumer_unavailable", caf::to_string(e)); });
   });
   if (cfg.get(cs::runtime::keys::node_faults)) {
     server.Post("/debug/crash", [&](const httplib::Request& req, httplib::Response& res) {
-      caf::actor a;
+      cs::candle_actor_hdl a;
       if (!find_candle_actor(req, res, a)) return;
       caf::anon_send(a, cs::crash_atom::value);
-      res.set_content(R"({"crashed":true})", "application/json");
+      res.set_content(nlohmann::json{{"crashed", true}}.dump(), "application/json");
     });
   }
   server.Get("/health/live", [&](const httplib::Request&, httplib::Response& res) {

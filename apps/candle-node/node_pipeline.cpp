@@ -66,7 +66,9 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
     cfg.get(runtime::keys::pipeline_publish_timeout));
   reader_peers peers{db_writer_, publisher_, directory_, commands_, nullptr};
   consumer_ = sys.spawn(kafka_consumer_actor, reader_template(cfg), peers);
-  root_ = sys.spawn(root_supervisor, std::vector<caf::actor>{directory_, db_writer_, publisher_, consumer_},
+  root_ = sys.spawn(root_supervisor,
+                    std::vector<caf::actor>{caf::actor_cast<caf::actor>(directory_), caf::actor_cast<caf::actor>(db_writer_),
+                                            caf::actor_cast<caf::actor>(publisher_), consumer_},
                     escalation_handler(std::move(escalate)));
 
   auto consumer_settings = kafka_base;
@@ -113,8 +115,13 @@ void node_pipeline::stop() {
   loop_->stop(); // final checkpoints through the revoke hook
   loop_.reset();
   if (root_) caf::anon_send_exit(root_, caf::exit_reason::user_shutdown); // orderly: no escalation
-  for (auto* a : {&consumer_, &publisher_, &db_writer_, &directory_})
-    if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
+  auto stop_one = [](const auto& a) {
+    if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  };
+  stop_one(consumer_);
+  stop_one(publisher_);
+  stop_one(db_writer_);
+  stop_one(directory_);
 }
 
 } // namespace cs::node

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "actors/kafka_consumer/poll_loop.hpp"
+#include "messages/protocols.hpp"
 #include "runtime/config/config.hpp"
 
 namespace cs::node {
@@ -22,12 +23,15 @@ public:
   void start();
   void stop();
 
-  const caf::actor& directory() const { return directory_; }
+  const directory_hdl& directory() const { return directory_; }
   const caf::actor& consumer() const { return consumer_; }
 
 private:
   caf::actor_system& sys_;
-  caf::actor directory_, db_writer_, publisher_, consumer_, root_;
+  directory_hdl directory_;
+  db_writer_hdl db_writer_;
+  publisher_hdl publisher_;
+  caf::actor consumer_, root_;
   std::shared_ptr<consumer_commands> commands_;
   std::unique_ptr<poll_loop> loop_;
 };

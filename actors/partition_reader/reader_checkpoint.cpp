@@ -1,0 +1,116 @@
+#include "actors/partition_reader/reader_logic.hpp"
+
+#include <caf/all.hpp>
+
+#include "messages/pipeline_errc.hpp"
+#include "runtime/log/log.hpp"
+
+namespace cs {
+
+void reader_logic::on_tick() {
+  auto& st = self_->state;
+  if (st.ready && !st.restarting) {
+    std::vector<bool> crossed;
+    if (st.router->advance_idle(reader_wall_now(), crossed)) announce(crossed, st.router->clock().watermark);
+    checkpoint({});
+  }
+  self_->delayed_send(self_, ns(cfg_.checkpoint_interval), tick_atom::value);
+}
+
+bool reader_logic::has_changes() const {
+  const auto& st = self_->state;
+  return st.router->next_offset() != st.committed_offset || !(st.router->clock() == st.committed_clock) ||
+         !st.pending_invalid.empty() || !st.pending_late.empty();
+}
+
+// Starts a checkpoint; `done` (if any) runs when it committed.
+void reader_logic::checkpoint(std::function<void()> done) {
+  auto& st = self_->state;
+  if (st.checkpoint_in_flight) {
+    // Runs again once the one in flight commits, covering what arrived meanwhile.
+    if (done) after_commit_ = std::move(done);
+    return;
+  }
+  if (!st.ready || st.restarting) return;
+  if (!has_changes()) {
+    if (done) done();
+    return;
+  }
+  st.checkpoint_in_flight = true;
+  auto g = std::make_shared<checkpoint_gather>();
+  g->commit.topic = cfg_.topic;
+  g->commit.epoch = st.epoch;
+  g->commit.state.partition = cfg_.partition;
+  g->commit.state.next_offset = st.router->next_offset();
+  g->commit.state.clock = st.router->clock();
+  g->publish.invalid.swap(st.pending_invalid);
+  g->publish.late.swap(st.pending_late);
+  g->covered_events = st.uncheckpointed_events;
+  const auto inc = st.incarnation;
+  std::vector<candle_actor_hdl> all;
+  for (const auto& [sym, actors] : st.by_symbol) all.insert(all.end(), actors.begin(), actors.end());
+  g->remaining = all.size();
+  if (all.empty()) return publish(g, inc, std::move(done));
+  for (const auto& a : all) {
+    // Replies come after every batch sent before: FIFO between two actors.
+    self_->request(a, ns(cfg_.request_timeout), collect_atom::value)
+      .then(
+        [=, this](checkpoint_part& part) {
+          if (self_->state.incarnation != inc) return;
+          for (auto& c : part.finals) g->publish.finals.push_back(std::move(c));
+          for (auto& c : part.live) g->commit.state.live.push_back(std::move(c));
+          if (--g->remaining == 0 && !g->failed) publish(g, inc, done);
+        },
+        [=, this](caf::error& e) {
+          if (self_->state.incarnation != inc || g->failed) return;
+          g->failed = true;
+          restart("checkpoint collect failed: " + caf::to_string(e));
+        });
+  }
+}
+
+void reader_logic::publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc, std::function<void()> done) {
+  g->commit.finals = g->publish.finals; // the same finals go to PostgreSQL
+  self_->request(peers_.publisher, ns(cfg_.request_timeout), publish_atom::value, g->publish)
+    .then(
+      [=, this](std::uint64_t) {
+        if (self_->state.incarnation != inc) return;
+        commit(g, inc, done);
+      },
+      [=, this](caf::error& e) {
+        if (self_->state.incarnation == inc) restart("publish failed: " + caf::to_string(e));
+      });
+}
+
+void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc, std::function<void()> done) {
+  self_->request(peers_.db_writer, ns(cfg_.commit_timeout), commit_atom::value, g->commit)
+    .then(
+      [=, this](checkpoint_result outcome) {
+        auto& st = self_->state;
+        if (st.incarnation != inc) return;
+        st.checkpoint_in_flight = false;
+        if (outcome == checkpoint_result::fenced) return fenced();
+        st.committed_offset = g->commit.state.next_offset;
+        st.committed_clock = g->commit.state.clock;
+        st.uncheckpointed_events -= g->covered_events;
+        st.candles_published += g->publish.finals.size();
+        ++st.checkpoints;
+        peers_.commands->push({consumer_command::kind::commit, cfg_.partition, st.committed_offset, 0});
+        drain_stash();
+        if (done) done();
+        if (after_commit_) checkpoint(std::exchange(after_commit_, {}));
+      },
+      [=, this](caf::error& e) {
+        if (self_->state.incarnation == inc) restart("checkpoint commit failed: " + caf::to_string(e));
+      });
+}
+
+void reader_logic::fenced() {
+  runtime::log_warn(reader_component, where() + ": fenced (another owner has epoch > " + std::to_string(self_->state.epoch) +
+                                 "); stopping");
+  peers_.commands->push({consumer_command::kind::stop_partition, cfg_.partition, 0, 0});
+  stop_children();
+  self_->quit(caf::exit_reason::user_shutdown);
+}
+
+} // namespace cs

@@ -1,0 +1,82 @@
+#pragma once
+// The partition reader's behaviour, one concern per file:
+//   reader_claim.cpp        claim the partition (epoch bump), restore, spawn candle actors
+//   reader_routing.cpp      decode and route batches, watermark announcements, back-pressure
+//   reader_checkpoint.cpp   collect -> publish (Kafka acks) -> commit (fenced) -> mirror offsets
+//   reader_supervision.cpp  restart the partition from its last checkpoint, escalate
+//   reader_stats.cpp        counters as JSON
+// The actor shell (partition_reader_actor.cpp) only maps messages onto these calls.
+// Not thread-safe: every call runs inside the reader actor.
+#include <caf/stateful_actor.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "actors/partition_reader/partition_reader_actor.hpp"
+
+namespace cs {
+
+using reader_self = caf::stateful_actor<reader_state>*;
+
+// Everything one checkpoint carries, gathered from the candle actors.
+struct checkpoint_gather {
+  std::size_t remaining = 0;
+  bool failed = false;
+  publish_request publish;
+  checkpoint_request commit;
+  std::uint64_t covered_events = 0;
+};
+
+class reader_logic {
+public:
+  reader_logic(reader_self self, const reader_config& cfg, const reader_peers& peers)
+    : self_(self), cfg_(cfg), peers_(peers) {}
+
+  // "topic[partition]", for logs.
+  std::string where() const { return cfg_.topic + "[" + std::to_string(cfg_.partition) + "]"; }
+
+  // --- reader_claim.cpp
+  void claim(std::function<void(std::int64_t)> done, std::function<void(const caf::error&)> failed);
+  void restore(const partition_claim& claim);
+  const std::vector<candle_actor_hdl>& actors_for(const std::string& symbol);
+
+  // --- reader_routing.cpp
+  void on_batch(raw_batch& batch);
+  void process(const raw_batch& batch);
+  void reread_from(std::int64_t offset);
+  void announce(const std::vector<bool>& crossed, timestamp_ns watermark);
+  void drain_stash();
+
+  // --- reader_checkpoint.cpp
+  void on_tick();
+  bool has_changes() const;
+  // Starts a checkpoint; `done` (if any) runs when it committed.
+  void checkpoint(std::function<void()> done);
+  void publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc, std::function<void()> done);
+  void commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc, std::function<void()> done);
+  void fenced();
+
+  // --- reader_supervision.cpp
+  void stop_children();
+  bool is_child(const caf::actor_addr& who) const;
+  void restart(const std::string& why);
+  void resume_after_restart(std::uint64_t inc);
+
+  // --- reader_stats.cpp
+  std::string stats_json() const;
+
+private:
+  std::function<void()> after_commit_; // a caller waiting for a checkpoint that was in flight
+  reader_self self_;
+  const reader_config& cfg_;
+  const reader_peers& peers_;
+};
+
+// Shared by the reader's files.
+inline constexpr std::string_view reader_component = "partition_reader";
+timestamp_ns reader_wall_now();
+inline std::chrono::nanoseconds ns(duration_ns d) { return std::chrono::nanoseconds(d); }
+
+} // namespace cs

@@ -1,0 +1,31 @@
+#include "actors/partition_reader/reader_logic.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace cs {
+
+std::string reader_logic::stats_json() const {
+  const auto& st = self_->state;
+  nlohmann::json j{{"partition", cfg_.partition}, {"epoch", st.epoch}};
+  if (st.router) {
+    const auto& c = st.router->counters();
+    j["next_offset"] = st.router->next_offset();
+    j["committed_offset"] = st.committed_offset;
+    j["watermark"] = st.router->clock().watermark;
+    j["valid"] = c.valid;
+    j["invalid"] = c.invalid;
+    j["late"] = c.late;
+    j["fully_late"] = c.fully_late;
+    j["duplicate"] = c.duplicate;
+    j["gaps"] = c.gaps;
+    j["gap_rereads"] = c.gap_rereads;
+  }
+  j["candle_actors"] = st.by_symbol.size() * cfg_.intervals.size();
+  j["checkpoints"] = st.checkpoints;
+  j["restarts"] = st.restarts_done;
+  j["candles_published"] = st.candles_published;
+  j["stash"] = st.stash.size();
+  return j.dump();
+}
+
+} // namespace cs

@@ -1,0 +1,48 @@
+#pragma once
+// The typed interfaces of candlestream's actors (CAF 0.17 typed_actor): a message that an actor
+// does not declare is a compile error at the sender, not a silent drop at run time. Each handle is
+// declared here, in the shared vocabulary, so that senders need not include the actor they talk
+// to. docs/protocols.md tables every interface, including the still dynamically typed ones that
+// never leave a node (partition_reader and kafka_consumer, driven by the poll thread).
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "messages/atoms.hpp"
+#include "messages/candle.hpp"
+#include "messages/pipeline.hpp"
+
+namespace cs {
+
+// One per (symbol, interval): owns that key's live candles (actors/candle/).
+using candle_actor_hdl = caf::typed_actor<
+  caf::reacts_to<apply_atom, event_slice>,                           // events of one reader batch, then finalize
+  caf::reacts_to<advance_atom, timestamp_ns>,                        // the partition watermark moved
+  caf::replies_to<collect_atom>::with<checkpoint_part>,              // finals and changed live candles since last time
+  caf::reacts_to<restore_atom, std::vector<candle>>,                 // live candles from the partition's checkpoint
+  caf::replies_to<live_atom>::with<std::vector<candle>>,             // "live candle?" for queries and the console
+  caf::reacts_to<crash_atom>>;                                       // fault injection, only when enabled at spawn
+
+// (symbol, interval) -> candle actor, filled by the partition readers (actors/cluster/).
+using directory_hdl = caf::typed_actor<
+  caf::reacts_to<register_atom, std::int32_t, candle_key, candle_actor_hdl>,   // partition, key, handle
+  caf::reacts_to<unregister_atom, std::int32_t>,                               // drop every key of a partition
+  caf::replies_to<lookup_atom, candle_key>::with<std::vector<candle_actor_hdl>>, // empty when unknown
+  caf::replies_to<stats_atom>::with<std::uint64_t>>;                           // number of keys
+
+// The PostgreSQL side of checkpoints (actors/db_writer/). Failures are pipeline_errc errors.
+using db_writer_hdl = caf::typed_actor<
+  caf::replies_to<claim_atom, std::string, std::int32_t, std::string>::with<partition_claim>, // topic, partition, owner
+  caf::replies_to<commit_atom, checkpoint_request>::with<checkpoint_result>,                 // committed or fenced
+  caf::reacts_to<tick_atom>>;                                                                 // maintenance timer
+
+// The node's Kafka producer (actors/publisher/). Failures are pipeline_errc::publish_failed.
+using publisher_hdl = caf::typed_actor<
+  caf::replies_to<publish_atom, publish_request>::with<std::uint64_t>, // records acknowledged
+  caf::replies_to<stats_atom>::with<std::uint64_t>>;                   // records published so far
+
+} // namespace cs
