@@ -10,6 +10,7 @@ endif()
 
 find_package(Catch2 REQUIRED)
 find_package(CLI11 REQUIRED)
+find_package(spdlog REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)

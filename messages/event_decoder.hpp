@@ -1,5 +1,5 @@
 #pragma once
-// Hot-path decoding and validation of `market-events` payloads (DESIGN §3):
+// Hot-path decoding and validation of `market-events` payloads (docs/design.md §3):
 //   {"symbol":"BTCUSD","bid":50000.10,"ask":50000.30,"timestamp":1732500000123}
 // with optional bidSize, askSize and timestampNs (wins over timestamp). Unknown fields are ignored.
 // Every rejected payload gets a reason; nothing here throws or allocates per event once warm.

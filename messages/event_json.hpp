@@ -1,5 +1,5 @@
 #pragma once
-// Encodes a bid/ask event as the JSON payload of `market-events` (DESIGN §3), the inverse of
+// Encodes a bid/ask event as the JSON payload of `market-events` (docs/design.md §3), the inverse of
 // event_decoder: decoding the result gives back the same event (prices bit for bit).
 #include <string>
 

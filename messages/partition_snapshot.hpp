@@ -1,5 +1,5 @@
 #pragma once
-// Checkpointable state of one Kafka partition (DESIGN §4): everything needed so that
+// Checkpointable state of one Kafka partition (docs/design.md §4): everything needed so that
 // "restore the snapshot taken before offset k, then apply events k.." gives exactly the candles
 // of an uninterrupted run.
 #include <caf/meta/type_name.hpp>

@@ -82,7 +82,7 @@ typename Inspector::result_type inspect(Inspector& f, publish_request& x) {
   return f(caf::meta::type_name("publish_request"), x.finals, x.invalid, x.late);
 }
 
-// One checkpoint transaction (DESIGN §4).
+// One checkpoint transaction (docs/design.md §4).
 struct checkpoint_request {
   std::string topic;
   std::int64_t epoch = 0;

@@ -7,7 +7,7 @@ namespace cs {
 inline constexpr std::size_t max_symbol_length = 32;
 inline constexpr std::string_view valid_symbol_form = "1 to 32 characters of [A-Za-z0-9._:/-]";
 
-// A symbol is 1..32 characters of [A-Za-z0-9._:/-] (DESIGN §3).
+// A symbol is 1..32 characters of [A-Za-z0-9._:/-] (docs/design.md §3).
 bool is_valid_symbol(std::string_view s);
 
 } // namespace cs

@@ -8,7 +8,16 @@
 
 namespace cs::runtime {
 
-// The default error: a human-readable reason that names what failed.
+// The error of a subsystem: a named code (an errc enum with a doc line per value, e.g.
+// runtime/redis/errc.hpp) that callers act on, and a reason that names what failed, for logs.
+template <class Errc>
+struct coded_error {
+  Errc code{};
+  std::string reason;
+};
+
+// The error of edge code (command-line tools validating their input), where the only thing to
+// do with a failure is to print it: a human-readable reason that names what failed.
 struct failure {
   std::string reason;
 };

@@ -29,7 +29,7 @@ auto with_retries(db_writer_hdl::stateful_pointer<db_writer_state> self, const d
     auto r = attempt();
     if (r.ok()) return r;
     const auto& e = r.error();
-    const bool retriable = e.type == runtime::pg_error::kind::connection || e.type == runtime::pg_error::kind::in_doubt;
+    const bool retriable = e.code == runtime::pg_errc::connection || e.code == runtime::pg_errc::in_doubt;
     if (!retriable || steady::now() + backoff > deadline) return r;
     ++self->state.retries;
     runtime::log_warn(component, std::string(what) + " failed (" + e.reason + "); retrying in " +
@@ -40,7 +40,7 @@ auto with_retries(db_writer_hdl::stateful_pointer<db_writer_state> self, const d
 }
 
 caf::error to_caf(const runtime::pg_error& e, const std::string& what) {
-  const bool unavailable = e.type == runtime::pg_error::kind::connection || e.type == runtime::pg_error::kind::in_doubt;
+  const bool unavailable = e.code == runtime::pg_errc::connection || e.code == runtime::pg_errc::in_doubt;
   return make_error(unavailable ? pipeline_errc::store_unavailable : pipeline_errc::store_rejected, what + ": " + e.reason);
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The db_writer actor (DESIGN §4, §5): PostgreSQL side of exactly-once checkpoints. Claims
+// The db_writer actor (docs/design.md §4, §5): PostgreSQL side of exactly-once checkpoints. Claims
 // partitions (epoch bump + state load) and commits checkpoints (one transaction each, fenced by
 // epoch), retrying with exponential backoff while PostgreSQL is unreachable, up to a deadline.
 // Detached: every call blocks on the database. Interface: db_writer_hdl (messages/protocols.hpp);

@@ -1,5 +1,5 @@
 #pragma once
-// The kafka_consumer actor (DESIGN §5): the node's side of the consumer group. The poll thread
+// The kafka_consumer actor (docs/design.md §5): the node's side of the consumer group. The poll thread
 // (poll_loop) asks it, blocking, to take or give back partitions; it spawns one
 // partition_reader per assigned partition, has it claim the partition in PostgreSQL, and tells
 // the poll thread where each starts reading.

@@ -1,5 +1,5 @@
 #pragma once
-// The Kafka poll thread of a node (DESIGN §5 kafka_consumer): one librdkafka group member that
+// The Kafka poll thread of a node (docs/design.md §5 kafka_consumer): one librdkafka group member that
 // polls in batches on its own thread, packs each partition's records into one raw_batch and hands
 // it to that partition's reader, pauses partitions whose reader is behind, and runs the
 // (blocking) assign/revoke hooks that create and retire readers.

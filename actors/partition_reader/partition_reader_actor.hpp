@@ -1,7 +1,7 @@
 #pragma once
-// The partition_reader actor (DESIGN §5): one per assigned Kafka partition. Decodes and routes
+// The partition_reader actor (docs/design.md §5): one per assigned Kafka partition. Decodes and routes
 // the poll thread's batches to candle actors (spawned on first use, supervised), tracks the
-// watermark, and drives exactly-once checkpoints (DESIGN §4): collect from candle actors ->
+// watermark, and drives exactly-once checkpoints (docs/design.md §4): collect from candle actors ->
 // publisher (Kafka acks) -> db_writer (one transaction, epoch-fenced) -> mirror Kafka offsets.
 // A crashed candle actor restarts the partition from its last checkpoint plus replay.
 //   (claim_atom) -> int64 next_offset     take the partition (epoch bump), restore, start timers

@@ -1,10 +1,10 @@
 #pragma once
-// Event-time watermark of one Kafka partition (DESIGN §3): max event time seen minus
+// Event-time watermark of one Kafka partition (docs/design.md §3): max event time seen minus
 // allowed_lateness. When the partition has been idle for idle_timeout of wall time, the watermark
 // moves on as if event time had kept pace with the wall clock since the last event.
-// (DESIGN says "advances with the wall clock"; extrapolating from the last event time instead
-// keeps historical replays, whose event times are far behind the wall clock, from being declared
-// late wholesale after one pause.)
+// (Not a jump to the wall clock itself: extrapolating from the last event time keeps historical
+// replays, whose event times are far behind the wall clock, from being declared late wholesale
+// after one pause. docs/design.md §7 records the choice.)
 #include "messages/partition_snapshot.hpp"
 #include "messages/time.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// The publisher actor (DESIGN §5): the node's Kafka producer for final candles
+// The publisher actor (docs/design.md §5): the node's Kafka producer for final candles
 // (candles-completed, key = symbol), invalid events (market-events-dlq) and late events
 // (market-events-late), with the reason and source position in headers. Idempotent producer,
 // acks=all. A checkpoint commits only after this actor confirmed Kafka acknowledged everything.

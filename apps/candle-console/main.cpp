@@ -1,4 +1,4 @@
-// candle-console: the debug console of a candlestream cluster (DESIGN §6). Interactive
+// candle-console: the debug console of a candlestream cluster (docs/design.md §6). Interactive
 // `--connect host:port` and scripted `-c "command"` sessions against a node's inspector come with
 // the console issue; until then it says so instead of pretending.
 #include <CLI/CLI.hpp>

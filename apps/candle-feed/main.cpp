@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   cs::runtime::config cfg;
   try {
     cfg = cs::runtime::config::load(argc, argv, rest);
+    cs::runtime::configure_logging(cfg);
   } catch (const cs::runtime::config_error& e) {
     std::cerr << program << ": " << e.what() << "\n";
     return exit_usage;

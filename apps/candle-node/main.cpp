@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   cs::runtime::config cfg;
   try {
     cfg = cs::runtime::config::load(argc, argv, rest);
+    cs::runtime::configure_logging(cfg);
   } catch (const cs::runtime::config_error& e) {
     std::cerr << "candle-node: " << e.what() << "\n";
     return exit_usage;

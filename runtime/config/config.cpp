@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "runtime/log/log.hpp"
+
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -259,6 +261,15 @@ std::string config::default_file() {
     out << "# " << k->doc << " [env " << env_name(k->name) << "]\n" << k->name << " = " << k->default_value << "\n";
   }
   return out.str();
+}
+
+void configure_logging(const config& cfg) {
+  log_level level{};
+  const auto& text = cfg.get(keys::log_level);
+  if (!parse_log_level(text, level))
+    throw config_error("config key 'log.level' = '" + text + "' (from " + cfg.source("log.level") + "): must be debug, info, warn or error");
+  if (auto why = configure_logging(level, cfg.get(keys::log_levels)); !why.empty())
+    throw config_error("config key 'log.levels' (from " + cfg.source("log.levels") + "): " + why);
 }
 
 std::string config::dump() const {

@@ -65,6 +65,9 @@ private:
   std::vector<entry> values_; // by config_key::index
 };
 
+// Sets the process's log levels from log.level and log.levels; config_error when either is malformed.
+void configure_logging(const config& cfg);
+
 // Parses "250ms", "2s", "1m", "1h", "1d", "1500us", "0"; false on junk.
 bool parse_duration(std::string_view text, duration_ns& out);
 // Parses "512m", "1g", "4096", "64k" into bytes; false on junk.

@@ -6,8 +6,8 @@ namespace cs::runtime {
 
 namespace {
 
-pg_error make_error(pg_error::kind type, std::string reason, std::string sqlstate = {}) {
-  return pg_error{type, std::move(sqlstate), std::move(reason)};
+pg_error make_error(pg_errc code, std::string reason, std::string sqlstate = {}) {
+  return pg_error{code, std::move(sqlstate), std::move(reason)};
 }
 
 } // namespace
@@ -18,16 +18,16 @@ pg_error pg_client::classify_current_exception() {
   try {
     throw;
   } catch (const pqxx::in_doubt_error& e) {
-    return make_error(pg_error::kind::in_doubt,
+    return make_error(pg_errc::in_doubt,
                       std::string{"postgres commit in doubt: "} + e.what());
   } catch (const pqxx::broken_connection& e) {
-    return make_error(pg_error::kind::connection, std::string{"postgres connection: "} + e.what());
+    return make_error(pg_errc::connection, std::string{"postgres connection: "} + e.what());
   } catch (const pqxx::sql_error& e) {
-    return make_error(pg_error::kind::sql, std::string{"postgres: "} + e.what(), e.sqlstate());
+    return make_error(pg_errc::sql, std::string{"postgres: "} + e.what(), e.sqlstate());
   } catch (const std::exception& e) {
-    return make_error(pg_error::kind::other, std::string{"postgres client: "} + e.what());
+    return make_error(pg_errc::other, std::string{"postgres client: "} + e.what());
   } catch (...) {
-    return make_error(pg_error::kind::other, "postgres client: unknown exception");
+    return make_error(pg_errc::other, "postgres client: unknown exception");
   }
 }
 

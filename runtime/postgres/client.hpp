@@ -17,15 +17,21 @@
 
 namespace cs::runtime {
 
+// Why a PostgreSQL call failed; the code decides whether the caller retries.
+enum class pg_errc : std::uint8_t {
+  /// The connection was lost or refused: reconnect() and retry.
+  connection,
+  /// The server rejected a statement; sqlstate says why. Retrying the same statement will not help.
+  sql,
+  /// The connection broke during COMMIT: the transaction may or may not have committed.
+  in_doubt,
+  /// Misuse or a libpqxx conversion failure: a bug, retrying will not help.
+  other,
+};
+
 struct pg_error {
-  enum class kind : std::uint8_t {
-    connection, // lost or refused: reconnect() and retry
-    sql,        // the server rejected a statement; sqlstate says why
-    in_doubt,   // the connection broke during COMMIT: the transaction may or may not have committed
-    other,      // misuse or a libpqxx conversion failure: a bug, retrying will not help
-  };
-  kind type = kind::other;
-  std::string sqlstate; // five-character SQLSTATE for kind::sql, e.g. "23505" (unique_violation)
+  pg_errc code = pg_errc::other;
+  std::string sqlstate; // five-character SQLSTATE for pg_errc::sql, e.g. "23505" (unique_violation)
   std::string reason;
 };
 

@@ -60,11 +60,11 @@ redis_reply convert(const redisReply& r) {
   return out;
 }
 
-failure unexpected_reply(std::string_view command) {
-  return failure{"redis " + std::string{command} + ": unexpected reply type"};
+redis_error unexpected_reply(std::string_view command) {
+  return {redis_errc::unexpected_reply, "redis " + std::string{command} + ": unexpected reply type"};
 }
 
-result<std::int64_t> as_integer(result<redis_reply> r, std::string_view command) {
+result<std::int64_t, redis_error> as_integer(result<redis_reply, redis_error> r, std::string_view command) {
   if (!r)
     return r.error();
   if (r->type != redis_reply::kind::integer)
@@ -88,15 +88,15 @@ redis_client::redis_client(redis_options options,
                            std::unique_ptr<redisContext, context_deleter> ctx)
   : options_(std::move(options)), ctx_(std::move(ctx)) {}
 
-result<redis_client> redis_client::connect(redis_options options) {
+result<redis_client, redis_error> redis_client::connect(redis_options options) {
   std::unique_ptr<redisContext, context_deleter> ctx{redisConnectWithTimeout(
     options.host.c_str(), options.port, to_timeval(options.connect_timeout))};
   if (!ctx)
-    return failure{endpoint(options) + ": cannot allocate a connection"};
+    return redis_error{redis_errc::connect_failed, endpoint(options) + ": cannot allocate a connection"};
   if (ctx->err != 0)
-    return failure{endpoint(options) + ": " + ctx->errstr};
+    return redis_error{redis_errc::connect_failed, endpoint(options) + ": " + ctx->errstr};
   if (redisSetTimeout(ctx.get(), to_timeval(options.command_timeout)) != REDIS_OK)
-    return failure{endpoint(options) + ": setting the command timeout: " + ctx->errstr};
+    return redis_error{redis_errc::connect_failed, endpoint(options) + ": setting the command timeout: " + ctx->errstr};
   // Keepalive makes a silently dropped connection fail instead of hanging until the timeout.
   (void)redisEnableKeepAlive(ctx.get());
   return redis_client{std::move(options), std::move(ctx)};
@@ -106,7 +106,7 @@ bool redis_client::connected() const {
   return ctx_ && ctx_->err == 0;
 }
 
-status redis_client::reconnect() {
+result<void, redis_error> redis_client::reconnect() {
   auto fresh = connect(options_);
   if (!fresh)
     return fresh.error();
@@ -114,13 +114,13 @@ status redis_client::reconnect() {
   return {};
 }
 
-result<redis_reply> redis_client::command(std::span<const std::string_view> argv) {
+result<redis_reply, redis_error> redis_client::command(std::span<const std::string_view> argv) {
   if (argv.empty())
-    return failure{"redis: empty command"};
+    return redis_error{redis_errc::bad_request, "redis: empty command"};
   const std::string_view name = argv.front();
   if (!connected())
-    return failure{endpoint(options_) + ": " + std::string{name}
-                   + ": connection is broken; reconnect() first"};
+    return redis_error{redis_errc::disconnected, endpoint(options_) + ": " + std::string{name}
+                                                   + ": connection is broken; reconnect() first"};
   // Small commands describe their arguments on the stack.
   constexpr std::size_t inline_args = 16;
   std::array<const char*, inline_args> inline_ptrs{};
@@ -142,13 +142,13 @@ result<redis_reply> redis_client::command(std::span<const std::string_view> argv
   reply_ptr reply{static_cast<redisReply*>(
     redisCommandArgv(ctx_.get(), static_cast<int>(argv.size()), ptrs, lens))};
   if (!reply)
-    return failure{endpoint(options_) + ": " + std::string{name} + ": " + ctx_->errstr};
+    return redis_error{redis_errc::io_failed, endpoint(options_) + ": " + std::string{name} + ": " + ctx_->errstr};
   if (reply->type == REDIS_REPLY_ERROR)
-    return failure{"redis " + std::string{name} + ": " + std::string{reply->str, reply->len}};
+    return redis_error{redis_errc::error_reply, "redis " + std::string{name} + ": " + std::string{reply->str, reply->len}};
   return convert(*reply);
 }
 
-status redis_client::ping() {
+result<void, redis_error> redis_client::ping() {
   auto r = command({"PING"});
   if (!r)
     return r.error();
@@ -157,7 +157,7 @@ status redis_client::ping() {
   return {};
 }
 
-result<std::int64_t> redis_client::zadd(std::string_view key,
+result<std::int64_t, redis_error> redis_client::zadd(std::string_view key,
                                         std::span<const redis_scored_member> members) {
   std::vector<std::string> scores;
   scores.reserve(members.size());
@@ -173,7 +173,7 @@ result<std::int64_t> redis_client::zadd(std::string_view key,
   return as_integer(command(argv), "ZADD");
 }
 
-result<std::vector<std::string>> redis_client::zrangebyscore(std::string_view key, double min,
+result<std::vector<std::string>, redis_error> redis_client::zrangebyscore(std::string_view key, double min,
                                                              double max,
                                                              std::optional<redis_limit> limit) {
   const std::string lo = format_redis_score(min);
@@ -201,17 +201,17 @@ result<std::vector<std::string>> redis_client::zrangebyscore(std::string_view ke
   return members;
 }
 
-result<std::int64_t> redis_client::zremrangebyscore(std::string_view key, double min, double max) {
+result<std::int64_t, redis_error> redis_client::zremrangebyscore(std::string_view key, double min, double max) {
   const std::string lo = format_redis_score(min);
   const std::string hi = format_redis_score(max);
   return as_integer(command({"ZREMRANGEBYSCORE", key, lo, hi}), "ZREMRANGEBYSCORE");
 }
 
-result<std::int64_t> redis_client::del(std::string_view key) {
+result<std::int64_t, redis_error> redis_client::del(std::string_view key) {
   return as_integer(command({"DEL", key}), "DEL");
 }
 
-result<bool> redis_client::expire(std::string_view key, std::chrono::seconds ttl) {
+result<bool, redis_error> redis_client::expire(std::string_view key, std::chrono::seconds ttl) {
   const std::string seconds = std::to_string(ttl.count());
   auto n = as_integer(command({"EXPIRE", key, seconds}), "EXPIRE");
   if (!n)

@@ -1,6 +1,6 @@
 #pragma once
 // RAII hiredis connection (blocking, one command at a time). Commands never throw: a Redis error
-// reply or an I/O failure comes back as a failure naming the command. After an I/O failure the
+// reply or an I/O failure comes back as a redis_error (runtime/redis/errc.hpp) naming the command. After an I/O failure the
 // connection is unusable (connected() is false) until reconnect() succeeds. Not thread-safe.
 #include <chrono>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/redis/errc.hpp"
 #include "runtime/result.hpp"
 
 struct redisContext;
@@ -51,30 +52,30 @@ struct redis_limit {
 
 class redis_client {
 public:
-  static result<redis_client> connect(redis_options options);
+  static result<redis_client, redis_error> connect(redis_options options);
 
   // argv[0] is the command name; every argument is sent binary-safe.
-  result<redis_reply> command(std::span<const std::string_view> argv);
-  result<redis_reply> command(std::initializer_list<std::string_view> argv) {
+  result<redis_reply, redis_error> command(std::span<const std::string_view> argv);
+  result<redis_reply, redis_error> command(std::initializer_list<std::string_view> argv) {
     return command(std::span<const std::string_view>{argv.begin(), argv.size()});
   }
 
   bool connected() const;
   // Opens a fresh connection with the same options.
-  status reconnect();
+  result<void, redis_error> reconnect();
   const redis_options& options() const { return options_; }
 
-  status ping();
+  result<void, redis_error> ping();
   // Number of members newly added (updated scores do not count).
-  result<std::int64_t> zadd(std::string_view key, std::span<const redis_scored_member> members);
+  result<std::int64_t, redis_error> zadd(std::string_view key, std::span<const redis_scored_member> members);
   // Members with min <= score <= max in ascending score order (ties: lexicographic member).
-  result<std::vector<std::string>> zrangebyscore(std::string_view key, double min, double max,
+  result<std::vector<std::string>, redis_error> zrangebyscore(std::string_view key, double min, double max,
                                                  std::optional<redis_limit> limit = {});
-  result<std::int64_t> zremrangebyscore(std::string_view key, double min, double max);
+  result<std::int64_t, redis_error> zremrangebyscore(std::string_view key, double min, double max);
   // Number of keys removed.
-  result<std::int64_t> del(std::string_view key);
+  result<std::int64_t, redis_error> del(std::string_view key);
   // False when the key does not exist.
-  result<bool> expire(std::string_view key, std::chrono::seconds ttl);
+  result<bool, redis_error> expire(std::string_view key, std::chrono::seconds ttl);
 
 private:
   struct context_deleter {

@@ -1,6 +1,6 @@
 // libFuzzer harness: any byte string fed to the event decoder must be accepted as a valid event
 // or rejected with a reason; never a crash, a hang or a sanitizer report. Accepted events must
-// satisfy every validation rule of DESIGN §3.
+// satisfy every validation rule of docs/design.md §3.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>

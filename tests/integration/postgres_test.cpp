@@ -148,7 +148,7 @@ TEST_CASE("PostgreSQL failures come back as classified values", "[postgres]") {
     tx.exec("SELECT * FROM it_no_such_table_" + cs::test::unique_suffix());
   });
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().type == rt::pg_error::kind::sql);
+  CHECK(missing.error().code == rt::pg_errc::sql);
   CHECK(missing.error().sqlstate == sqlstate_undefined_table);
   // A failed transaction is rolled back; the connection stays usable.
   auto one = pg.transact([](pqxx::work& tx) { return tx.exec1("SELECT 1")[0].as<int>(); });
@@ -162,7 +162,7 @@ TEST_CASE("PostgreSQL failures come back as classified values", "[postgres]") {
   params.port = closed_port;
   auto refused = rt::pg_client::connect(rt::pg_connection_string(params));
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().type == rt::pg_error::kind::connection);
+  CHECK(refused.error().code == rt::pg_errc::connection);
 }
 
 TEST_CASE("a PostgreSQL connection terminated by the server is reported and reconnect() recovers",
@@ -183,7 +183,7 @@ TEST_CASE("a PostgreSQL connection terminated by the server is reported and reco
 
   auto lost = victim.transact([](pqxx::work& tx) { return tx.exec1("SELECT 1")[0].as<int>(); });
   REQUIRE_FALSE(lost.ok());
-  CHECK(lost.error().type == rt::pg_error::kind::connection);
+  CHECK(lost.error().code == rt::pg_errc::connection);
   REQUIRE(cs::test::failure_reason(victim.reconnect()) == "");
   // Prepared statements come back with the new connection.
   auto two = victim.transact([](pqxx::work& tx) {

@@ -8,6 +8,7 @@
 #include "actors/partition_reader/watermark.hpp"
 #include "messages/event_decoder.hpp"
 #include "runtime/config/config.hpp"
+#include "runtime/log/log.hpp"
 
 using namespace cs;
 using namespace cs::runtime;
@@ -148,4 +149,24 @@ TEST_CASE("pure-logic defaults used by tools and tests equal the declared keys")
   CHECK(clock.idle_timeout == c.get(keys::candle_idle_timeout));
   CHECK(limits.max_future_skew == c.get(keys::candle_max_future_skew));
   CHECK(static_cast<std::int64_t>(limits.max_payload_bytes) == c.get(keys::candle_max_payload_bytes));
+}
+
+TEST_CASE("log levels are set per component and malformed levels are config errors") {
+  clear_candle_env();
+  config c;
+  c.set("log.level", "warn", "test");
+  c.set("log.levels", "partition_reader=debug, db_writer=error", "test");
+  configure_logging(c);
+  CHECK(log_enabled(log_level::debug, "partition_reader"));
+  CHECK_FALSE(log_enabled(log_level::warn, "db_writer"));
+  CHECK_FALSE(log_enabled(log_level::info, "publisher"));
+  CHECK(log_enabled(log_level::warn, "publisher"));
+  c.set("log.level", "loud", "test");
+  CHECK_THROWS_WITH(configure_logging(c), Catch::Contains("log.level"));
+  c.set("log.level", "info", "test");
+  c.set("log.levels", "db_writer", "test");
+  CHECK_THROWS_WITH(configure_logging(c), Catch::Contains("component=level"));
+  c.set("log.levels", "none", "test");
+  configure_logging(c);
+  CHECK(log_enabled(log_level::info, "db_writer"));
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Brute-force reference for the aggregation rules (DESIGN §3), written independently of the
+// Brute-force reference for the aggregation rules (docs/design.md §3), written independently of the
 // incremental core: replay the stream to decide lateness, then sort, group and fold.
 #include <algorithm>
 #include <map>

@@ -44,7 +44,7 @@ result<void, pg_error> prepare_statements(store_connection& conn) {
 }
 
 pg_error step_failed(const char* step, const pg_error& e) {
-  return {e.type, e.sqlstate, std::string{"candle_store "} + step + ": " + e.reason};
+  return {e.code, e.sqlstate, std::string{"candle_store "} + step + ": " + e.reason};
 }
 
 } // namespace
@@ -100,7 +100,7 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
   const std::vector<candle>& changed_live) {
   checkpoint_batch batch = make_checkpoint_batch(finals, changed_live);
   if (!batch.error.empty())
-    return pg_error{pg_error::kind::other, {}, "commit_checkpoint: " + batch.error};
+    return pg_error{pg_errc::other, {}, "commit_checkpoint: " + batch.error};
   // Encoded before the transaction starts, so the row locks are held for as short as possible.
   const candle_columns cols = encode_candle_columns(batch.rows);
 

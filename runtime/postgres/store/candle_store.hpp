@@ -1,5 +1,5 @@
 #pragma once
-// The PostgreSQL side of exactly-once candles (DESIGN §4): partition checkpoints with epoch
+// The PostgreSQL side of exactly-once candles (docs/design.md §4): partition checkpoints with epoch
 // fencing, idempotent candle upserts, and candle queries, over one connection.
 //
 // Protocol for the owner of a market-events partition p:
@@ -80,7 +80,7 @@ public:
   // state.partition are not used (pass the changed live candles in changed_live). Each candle's
   // own `closed` flag is ignored: the list it is in decides. A key present more than once is
   // written once (final beats live; otherwise the later entry wins). A stored final row is never
-  // turned back into a live one. Every candle must pass check_candle (else kind::other, nothing
+  // turned back into a live one. Every candle must pass check_candle (else pg_errc::other, nothing
   // sent). Idempotent: the same call twice leaves the same rows.
   result<checkpoint_outcome, pg_error> commit_checkpoint(const std::string& topic,
                                                          std::int32_t partition, std::int64_t epoch,

@@ -41,7 +41,7 @@ result<migration_report, pg_error> apply_migrations(store_connection& conn,
   for (const auto& m : migrations) {
     if (const auto it = seen->find(m.version); it != seen->end()) {
       if (it->second != m.name)
-        return pg_error{pg_error::kind::other, {},
+        return pg_error{pg_errc::other, {},
                         "schema_migrations: version " + std::to_string(m.version) + " is recorded as '"
                           + it->second + "' but this build calls it '" + std::string{m.name} + "'"};
       continue;
@@ -59,7 +59,7 @@ result<migration_report, pg_error> apply_migrations(store_connection& conn,
       return true;
     });
     if (!applied)
-      return pg_error{applied.error().type, applied.error().sqlstate,
+      return pg_error{applied.error().code, applied.error().sqlstate,
                       "migration " + std::to_string(m.version) + " (" + std::string{m.name}
                         + "): " + applied.error().reason};
     if (*applied)

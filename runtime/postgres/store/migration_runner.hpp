@@ -22,7 +22,7 @@ struct migration_report {
   std::vector<std::string> notes;  // e.g. the database has versions this build does not know
 };
 
-// Fails with kind::other when the database records a known version under another name (the
+// Fails with pg_errc::other when the database records a known version under another name (the
 // migration files were renumbered: a bug to fix, not to retry).
 result<migration_report, pg_error> apply_migrations(store_connection& conn,
                                                     std::span<const migration> migrations);

@@ -61,7 +61,7 @@ result<void, pg_error> store_connection::ensure_connected() {
 
 void store_connection::note(const pg_error& error) {
   // in_doubt also means the connection broke (during COMMIT).
-  if (error.type == pg_error::kind::connection || error.type == pg_error::kind::in_doubt)
+  if (error.code == pg_errc::connection || error.code == pg_errc::in_doubt)
     broken_ = true;
 }
 

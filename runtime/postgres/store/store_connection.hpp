@@ -1,6 +1,6 @@
 #pragma once
 // The store's one PostgreSQL connection, with the reconnect policy of candle_store: a call that
-// fails because the connection is gone (pg_error kind connection or in_doubt) marks it broken, and
+// fails because the connection is gone (pg_errc::connection or pg_errc::in_doubt) marks it broken, and
 // the next call first replaces it with pg_client::reconnect() (which re-prepares every statement)
 // and re-applies the session settings. The failing call itself is not retried: the caller owns
 // the retry policy (db_writer backs off). Not thread-safe.

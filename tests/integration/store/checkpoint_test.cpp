@@ -1,4 +1,4 @@
-// Checkpoints (DESIGN §4): claim bumps the epoch, a committed snapshot comes back field for field,
+// Checkpoints (docs/design.md §4): claim bumps the epoch, a committed snapshot comes back field for field,
 // a stale owner is fenced and writes nothing, upserts are idempotent, and a final candle is never
 // turned back into a live one.
 #include <atomic>
@@ -366,7 +366,7 @@ TEST_CASE("an invalid candle is refused before anything is written", "[store][ch
   const auto refused = store.commit_checkpoint(names.topic, partition_0, claim.epoch,
                                                state_at(5, base_time, base_time), {}, {good, bad});
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().type == rt::pg_error::kind::other);
+  CHECK(refused.error().code == rt::pg_errc::other);
   CHECK_THAT(refused.error().reason, Catch::Contains("non-finite price"));
   CHECK(require_ok(store.count_candles(names.symbol_prefix)) == 0);
   CHECK(require_ok(store.load_checkpoint(names.topic, partition_0))->next_offset == 0);

@@ -26,7 +26,7 @@ TEST_CASE("after the server kills the store's connection the next call reconnect
 
   const auto lost = store.claim_partition(names.topic, partition_0, "node-a");
   REQUIRE_FALSE(lost.ok());
-  CHECK(lost.error().type == rt::pg_error::kind::connection);
+  CHECK(lost.error().code == rt::pg_errc::connection);
 
   // Reconnects first, then runs; prepared statements work on the new connection.
   const auto claim = require_ok(store.claim_partition(names.topic, partition_0, "node-a"));
@@ -48,6 +48,6 @@ TEST_CASE("an unreachable server makes open fail with kind connection", "[store]
   params.port = closed_port;
   const auto store = rt::candle_store::open(rt::pg_connection_string(params));
   REQUIRE_FALSE(store.ok());
-  CHECK(store.error().type == rt::pg_error::kind::connection);
+  CHECK(store.error().code == rt::pg_errc::connection);
   CHECK_THAT(store.error().reason, Catch::Contains("connect"));
 }

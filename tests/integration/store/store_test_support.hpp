@@ -54,7 +54,7 @@ inline rt::candle_store open_store(const std::string& conn_string = connection_s
                                    rt::store_options options = {}) {
   auto store = rt::candle_store::open(conn_string, options);
   if (!store) {
-    if (store.error().type == rt::pg_error::kind::connection)
+    if (store.error().code == rt::pg_errc::connection)
       fail_service_unavailable("PostgreSQL", where(rt::service_endpoints_from_env()),
                                store.error().reason);
     FAIL("candle_store::open failed: " << store.error().reason);
