@@ -34,9 +34,7 @@ struct dependency_checks::impl {
   }
 
   dependency_state check_redis() {
-    runtime::redis_options opt;
-    opt.host = cfg.get(runtime::keys::redis_host);
-    opt.port = cfg.get(runtime::keys::redis_port);
+    auto opt = runtime::redis_options_from_config(cfg);
     opt.connect_timeout = opt.command_timeout = timeout;
     auto c = runtime::redis_client::connect(opt);
     if (!c) return {"redis", false, c.error().reason};

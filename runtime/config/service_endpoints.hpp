@@ -12,15 +12,16 @@ namespace cs::runtime {
 
 struct service_endpoints {
   std::string kafka_brokers;
-  std::string redis_host;
-  std::uint16_t redis_port = 0;
-  std::string postgres_host;
-  std::uint16_t postgres_port = 0;
-  std::string postgres_user;
-  std::string postgres_database;
+  redis_options redis_opts;
+  pg_connection_params pg;
 
-  redis_options redis() const;
-  pg_connection_params postgres() const;
+  const redis_options& redis() const { return redis_opts; }
+  const pg_connection_params& postgres() const { return pg; }
+  // "host:port", for messages naming the service.
+  std::string redis_address() const { return redis_opts.host + ":" + std::to_string(redis_opts.port); }
+  std::string postgres_address() const {
+    return pg.host + ":" + std::to_string(pg.port) + " database " + pg.database + " user " + pg.user;
+  }
 };
 
 // Defaults < CANDLE_KAFKA_BROKERS, CANDLE_REDIS_*, CANDLE_POSTGRES_* (and every other key's env).

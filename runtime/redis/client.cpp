@@ -1,5 +1,7 @@
 #include "runtime/redis/client.hpp"
 
+#include "runtime/config/config.hpp"
+
 #include <hiredis/hiredis.h>
 
 #include <array>
@@ -73,6 +75,13 @@ result<std::int64_t, redis_error> as_integer(result<redis_reply, redis_error> r,
 }
 
 } // namespace
+
+redis_options redis_options_from_config(const config& cfg) {
+  redis_options o;
+  o.host = cfg.get(keys::redis_host);
+  o.port = cfg.get(keys::redis_port);
+  return o;
+}
 
 void redis_client::context_deleter::operator()(redisContext* c) const {
   redisFree(c);

@@ -50,6 +50,10 @@ struct redis_limit {
   std::int64_t count = 0;
 };
 
+class config;
+// redis.host and redis.port; timeouts at their defaults.
+redis_options redis_options_from_config(const config& cfg);
+
 class redis_client {
 public:
   static result<redis_client, redis_error> connect(redis_options options);

@@ -38,8 +38,7 @@ struct candle_row {
 };
 
 std::string where(const rt::service_endpoints& ep) {
-  return ep.postgres_host + ":" + std::to_string(ep.postgres_port) + " database "
-         + ep.postgres_database + " user " + ep.postgres_user;
+  return ep.postgres_address();
 }
 
 rt::pg_client require_postgres(const rt::service_endpoints& ep) {

@@ -32,11 +32,11 @@ rt::redis_client require_redis(const rt::service_endpoints& ep) {
   auto client = rt::redis_client::connect(ep.redis());
   if (!client)
     cs::test::fail_service_unavailable(
-      "Redis", ep.redis_host + ":" + std::to_string(ep.redis_port), client.error().reason);
+      "Redis", ep.redis_address(), client.error().reason);
   auto pong = client->ping();
   if (!pong)
     cs::test::fail_service_unavailable(
-      "Redis", ep.redis_host + ":" + std::to_string(ep.redis_port), pong.error().reason);
+      "Redis", ep.redis_address(), pong.error().reason);
   return std::move(client).value();
 }
 

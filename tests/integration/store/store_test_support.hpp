@@ -36,8 +36,7 @@ inline constexpr timestamp_ns year_2100 = 4'102'444'800 * ns_per_s;
 inline const interval one_minute = interval::fixed(ns_per_min);
 
 inline std::string where(const rt::service_endpoints& ep) {
-  return ep.postgres_host + ":" + std::to_string(ep.postgres_port) + " database "
-         + ep.postgres_database + " user " + ep.postgres_user;
+  return ep.postgres_address();
 }
 
 // application_name lets a test find (and kill) the store's server process.
