@@ -22,5 +22,10 @@ using lookup_atom = caf::atom_constant<caf::atom("lookup")>;     // directory: f
 using unregister_atom = caf::atom_constant<caf::atom("unreg")>;  // directory: drop handles
 using stats_atom = caf::atom_constant<caf::atom("stats")>;       // counters
 using crash_atom = caf::atom_constant<caf::atom("crash")>;       // fault injection (tests)
+using recent_atom = caf::atom_constant<caf::atom("recent")>;     // candle actor: uncommitted finals + live
+using final_atom = caf::atom_constant<caf::atom("final")>;       // cache: candles just finalised
+using range_atom = caf::atom_constant<caf::atom("range")>;       // cache: final candles of a range
+using load_atom = caf::atom_constant<caf::atom("load")>;         // cache loader: L2 / PostgreSQL read
+using series_atom = caf::atom_constant<caf::atom("series")>;     // cache: known (symbol, interval)s
 
 } // namespace cs

@@ -3,7 +3,10 @@
 #include <vector>
 
 #include "messages/bid_ask_event.hpp"
+#include "messages/cache_messages.hpp"
 #include "messages/candle.hpp"
+#include "messages/pipeline.hpp"
+#include "messages/series_info.hpp"
 #include "messages/pipeline_errc.hpp"
 
 namespace cs {
@@ -17,6 +20,14 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<candle_key>("cs::candle_key");
   cfg.add_message_type<candle>("cs::candle");
   cfg.add_message_type<std::vector<candle>>("std::vector<cs::candle>");
+  cfg.add_message_type<recent_candles>("cs::recent_candles");
+  cfg.add_message_type<final_span>("cs::final_span");
+  cfg.add_message_type<range_request>("cs::range_request");
+  cfg.add_message_type<range_reply>("cs::range_reply");
+  cfg.add_message_type<tier_counts>("cs::tier_counts");
+  cfg.add_message_type<cache_stats>("cs::cache_stats");
+  cfg.add_message_type<series_info>("cs::series_info");
+  cfg.add_message_type<std::vector<series_info>>("std::vector<cs::series_info>");
   cfg.add_message_type<bid_ask_event>("cs::bid_ask_event");
   cfg.add_message_type<std::vector<bid_ask_event>>("std::vector<cs::bid_ask_event>");
 }

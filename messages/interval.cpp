@@ -67,6 +67,31 @@ timestamp_ns interval::bucket_start(timestamp_ns t) const {
   return t;
 }
 
+std::int64_t interval::bucket_index(timestamp_ns t) const {
+  switch (kind) {
+    case interval_kind::fixed: return floor_div(t, length);
+    case interval_kind::week: return floor_div(t - monday_epoch, ns_per_week);
+    case interval_kind::month: {
+      const auto ym = civil_from_days(floor_div(t, ns_per_day));
+      return (ym.year - 1970) * 12 + static_cast<std::int64_t>(ym.month) - 1;
+    }
+  }
+  return 0;
+}
+
+timestamp_ns interval::bucket_start_of(std::int64_t n) const {
+  switch (kind) {
+    case interval_kind::fixed: return n * length;
+    case interval_kind::week: return n * ns_per_week + monday_epoch;
+    case interval_kind::month: {
+      const auto year = 1970 + floor_div(n, 12);
+      const auto month = static_cast<unsigned>(n - floor_div(n, 12) * 12) + 1;
+      return days_from_civil(year, month, 1) * ns_per_day;
+    }
+  }
+  return 0;
+}
+
 timestamp_ns interval::bucket_end(timestamp_ns start) const {
   switch (kind) {
     case interval_kind::fixed: return start + length;

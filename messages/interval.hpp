@@ -29,6 +29,11 @@ struct interval {
   timestamp_ns bucket_start(timestamp_ns t) const;
   // End (exclusive) of the bucket that starts at `start`.
   timestamp_ns bucket_end(timestamp_ns start) const;
+  // Number of the bucket that holds t, counted from the bucket that holds the epoch (negative
+  // before it); consecutive buckets have consecutive numbers, also for weeks and months.
+  std::int64_t bucket_index(timestamp_ns t) const;
+  // Start of bucket number n: bucket_start_of(bucket_index(t)) == bucket_start(t).
+  timestamp_ns bucket_start_of(std::int64_t n) const;
   // Canonical text: "1s", "15m", "1h", "1d", "1w", "1M"; largest exact unit wins ("60s" -> "1m").
   std::string to_string() const;
   // A duration for ordering and sanity checks (a month counts as 31 days).

@@ -56,6 +56,41 @@ typename Inspector::result_type inspect(Inspector& f, checkpoint_part& x) {
   return f(caf::meta::type_name("checkpoint_part"), x.finals, x.live);
 }
 
+// Bucket boundary of unknown position: "no frontier known yet".
+inline constexpr timestamp_ns no_frontier = INT64_MIN;
+
+// What a candle actor knows that PostgreSQL may not have yet, for queries (docs/design.md §5).
+// Every bucket of the series that starts before `frontier` is final; every final candle that
+// starts before `committed_frontier` is committed in PostgreSQL, so PostgreSQL (and the caches,
+// which hold only final candles) answer completely up to there, and `candles` (final ones not yet
+// committed, then the live ones) complete the picture. no_frontier: the actor has seen no
+// watermark yet; ask the partition's checkpoint instead.
+struct recent_candles {
+  timestamp_ns committed_frontier = no_frontier;
+  timestamp_ns frontier = no_frontier;
+  std::vector<candle> candles; // ascending by open_time; final ones have closed = true
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, recent_candles& x) {
+  return f(caf::meta::type_name("recent_candles"), x.committed_frontier, x.frontier, x.candles);
+}
+
+// Final candles of one series, just finalised, with the span they describe completely: every
+// bucket in [from, to) is final and `candles` are all the candles in it (the rest are empty).
+// The candle actor sends these to the cache at once (write-through).
+struct final_span {
+  candle_key key;
+  timestamp_ns from = 0;
+  timestamp_ns to = 0;
+  std::vector<candle> candles; // ascending
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, final_span& x) {
+  return f(caf::meta::type_name("final_span"), x.key, x.from, x.to, x.candles);
+}
+
 // A record for the dead-letter or late topic: the original payload and why.
 struct diverted_event {
   std::int32_t partition = -1;

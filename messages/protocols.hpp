@@ -13,10 +13,20 @@
 #include <vector>
 
 #include "messages/atoms.hpp"
+#include "messages/cache_messages.hpp"
 #include "messages/candle.hpp"
 #include "messages/pipeline.hpp"
+#include "messages/series_info.hpp"
 
 namespace cs {
+
+// The read path's cache (actors/cache/): L1 in process, L2 in Redis, then PostgreSQL.
+using cache_hdl = caf::typed_actor<
+  caf::reacts_to<final_atom, final_span>,                                      // write-through of new finals
+  caf::replies_to<range_atom, range_request>::with<range_reply>,               // final candles of a range
+  caf::replies_to<series_atom, std::string, std::int64_t>::with<std::vector<series_info>>, // symbol prefix, limit
+  caf::replies_to<stats_atom>::with<cache_stats>,
+  caf::reacts_to<tick_atom>>;                                                  // its own refresh timer
 
 // One per (symbol, interval): owns that key's live candles (actors/candle/).
 using candle_actor_hdl = caf::typed_actor<
@@ -25,6 +35,7 @@ using candle_actor_hdl = caf::typed_actor<
   caf::replies_to<collect_atom>::with<checkpoint_part>,              // finals and changed live candles since last time
   caf::reacts_to<restore_atom, std::vector<candle>>,                 // live candles from the partition's checkpoint
   caf::replies_to<live_atom>::with<std::vector<candle>>,             // "live candle?" for queries and the console
+  caf::replies_to<recent_atom>::with<recent_candles>,                // uncommitted finals + live, with frontiers
   caf::reacts_to<crash_atom>>;                                       // fault injection, only when enabled at spawn
 
 // (symbol, interval) -> candle actor, filled by the partition readers (actors/cluster/).

@@ -15,6 +15,6 @@ struct candle_actor_state {
 };
 
 candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<candle_actor_state> self,
-                                             std::string symbol, interval iv, bool faults_enabled);
+                                             std::string symbol, interval iv, bool faults_enabled, cache_hdl cache);
 
 } // namespace cs

@@ -14,12 +14,18 @@ class candle_keeper {
 public:
   candle_keeper(std::string symbol, interval iv) : symbol_(std::move(symbol)), book_(iv) {}
 
-  // Applies one symbol's events of a batch, then finalizes up to `watermark_after`.
-  void apply(const std::vector<routed_event>& events, timestamp_ns watermark_after);
+  // Applies one symbol's events of a batch, then finalizes up to `watermark_after`. Returns the
+  // span the candles finalised by this call describe (empty candles when none were).
+  final_span apply(const std::vector<routed_event>& events, timestamp_ns watermark_after);
   // The partition watermark moved (no events for this key): finalizes what it passed.
-  void advance(timestamp_ns watermark);
-  // Hands over final candles and changed live candles since the last call.
+  final_span advance(timestamp_ns watermark);
+  // Hands over final candles and changed live candles since the last call. The reader collects
+  // again only after the previous checkpoint committed, so the finals handed over last time are
+  // committed now: from here on PostgreSQL holds every final candle before the frontier of the
+  // previous collect.
   checkpoint_part collect();
+  // For queries: final candles not yet committed, the live ones, and the frontiers.
+  recent_candles recent() const;
   // Live candles from a checkpoint (on partition assignment or restart).
   void restore(const std::vector<candle>& live);
 
@@ -29,11 +35,25 @@ public:
   std::size_t late_count() const { return late_; }
   std::size_t pending_finals() const { return finals_.size(); }
 
+  // Start of the first bucket that is not final, or no_frontier before the first watermark.
+  timestamp_ns frontier() const { return watermark_ == no_watermark ? no_frontier : book_.iv().bucket_start(watermark_); }
+
 private:
   void finalize(timestamp_ns watermark);
+  // Takes note of a watermark the events or the reader brought.
+  void observe(timestamp_ns watermark);
+  // A span starts at the frontier before apply()/advance() finalises anything (for the first
+  // watermark ever, at the committed frontier) and ends at the frontier after.
+  void begin_span();
+  final_span end_span(std::size_t first_final);
 
   std::string symbol_;
   candle_book book_;
+  timestamp_ns watermark_ = no_watermark;          // highest watermark seen
+  timestamp_ns committed_frontier_ = no_frontier;  // see recent()
+  timestamp_ns collected_frontier_ = no_frontier;  // frontier at the last collect()
+  timestamp_ns span_from_ = no_frontier;           // during apply()/advance()
+  std::vector<candle> collected_;                  // finals handed over by the last collect()
   std::vector<candle> finals_; // final since the last collect()
   bool dirty_ = false;         // live candles changed since the last collect()
   std::size_t late_ = 0;       // events late for this interval (reported by the reader)

@@ -49,6 +49,7 @@ struct reader_peers {
   db_writer_hdl db_writer;
   publisher_hdl publisher;
   directory_hdl directory;
+  cache_hdl cache; // may be null: no read path (tools, benchmarks)
   std::shared_ptr<consumer_commands> commands;
   inflight_counter inflight;
 };

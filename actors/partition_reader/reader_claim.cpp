@@ -47,7 +47,7 @@ const std::vector<candle_actor_hdl>& reader_logic::actors_for(const std::string&
   std::vector<candle_actor_hdl> actors;
   actors.reserve(cfg_.intervals.size());
   for (std::size_t i = 0; i < cfg_.intervals.size(); ++i) {
-    auto a = self_->spawn<caf::monitored>(candle_actor, symbol, cfg_.intervals[i], cfg_.faults_enabled);
+    auto a = self_->spawn<caf::monitored>(candle_actor, symbol, cfg_.intervals[i], cfg_.faults_enabled, peers_.cache);
     self_->send(peers_.directory, register_atom::value, cfg_.partition, candle_key{symbol, cfg_.intervals[i]}, a);
     st.by_interval[i].push_back(a);
     actors.push_back(std::move(a));

@@ -37,9 +37,9 @@ struct dependency_checks::impl {
     auto opt = runtime::redis_options_from_config(cfg);
     opt.connect_timeout = opt.command_timeout = timeout;
     auto c = runtime::redis_client::connect(opt);
-    if (!c) return {"redis", false, c.error().reason};
-    if (auto p = c->ping(); !p) return {"redis", false, p.error().reason};
-    return {"redis", true, "PING ok at " + opt.host + ":" + std::to_string(opt.port)};
+    if (!c) return {"redis", false, c.error().reason + " (L2 cache off: serving from L1 and PostgreSQL)", false};
+    if (auto p = c->ping(); !p) return {"redis", false, p.error().reason + " (L2 cache off: serving from L1 and PostgreSQL)", false};
+    return {"redis", true, "PING ok at " + opt.host + ":" + std::to_string(opt.port), false};
   }
 
   dependency_state check_postgres() {
@@ -63,14 +63,16 @@ std::vector<dependency_state> dependency_checks::run() {
   return {impl_->check_kafka(), impl_->check_redis(), impl_->check_postgres()};
 }
 
-std::string to_json(const std::vector<dependency_state>& deps, bool& all_ok) {
-  all_ok = true;
+std::string to_json(const std::vector<dependency_state>& deps, bool& ready) {
+  ready = true;
+  bool degraded = false;
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& d : deps) {
-    all_ok = all_ok && d.ok;
-    arr.push_back({{"name", d.name}, {"ok", d.ok}, {"detail", d.detail}});
+    if (!d.ok && d.required) ready = false;
+    if (!d.ok && !d.required) degraded = true;
+    arr.push_back({{"name", d.name}, {"ok", d.ok}, {"required", d.required}, {"detail", d.detail}});
   }
-  return nlohmann::json{{"status", all_ok ? "ready" : "not_ready"}, {"dependencies", arr}}.dump();
+  return nlohmann::json{{"status", !ready ? "not_ready" : degraded ? "degraded" : "ready"}, {"dependencies", arr}}.dump();
 }
 
 } // namespace cs::node

@@ -12,7 +12,8 @@ namespace cs::node {
 struct dependency_state {
   std::string name;
   bool ok = false;
-  std::string detail; // what was checked, or why it failed
+  std::string detail;    // what was checked, or why it failed
+  bool required = true;  // false: the node serves without it, degraded (Redis, the L2 cache)
 };
 
 class dependency_checks {
@@ -29,7 +30,8 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
-// {"status":"ready"|"not_ready","dependencies":[{"name":..,"ok":..,"detail":..}]}
-std::string to_json(const std::vector<dependency_state>& deps, bool& all_ok);
+// {"status":"ready"|"degraded"|"not_ready","dependencies":[{"name":..,"ok":..,"required":..,"detail":..}]}
+// ready = false only when a required dependency is down; "degraded" when only optional ones are.
+std::string to_json(const std::vector<dependency_state>& deps, bool& ready);
 
 } // namespace cs::node

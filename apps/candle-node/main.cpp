@@ -15,6 +15,7 @@
 #include "dependency_checks.hpp"
 #include "messages/atoms.hpp"
 #include "messages/candle_json.hpp"
+#include "actors/http_gateway/http_gateway.hpp"
 #include "node_pipeline.hpp"
 #include "messages/caf_types.hpp"
 #include "runtime/config/config.hpp"
@@ -93,61 +94,56 @@ int main(int argc, char** argv) {
   }
 
   cs::node::dependency_checks deps(cfg);
+  using namespace cs::runtime::keys;
+  cs::gateway::gateway_settings gs;
+  gs.stored = cfg.get(candle_intervals);
+  gs.limits = {cfg.get(http_default_limit), cfg.get(http_max_limit)};
+  gs.timeout = std::chrono::nanoseconds(cfg.get(http_request_timeout));
+  gs.rate_per_second = static_cast<double>(cfg.get(http_rate_limit));
+  gs.rate_burst = static_cast<double>(cfg.get(http_rate_burst));
+  gs.max_body = static_cast<std::size_t>(cfg.get(http_max_body));
+  cs::gateway::http_gateway gateway(system, pipeline.directory(), pipeline.cache(), gs);
+  const auto threads = static_cast<std::size_t>(cfg.get(http_threads));
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_read_timeout(std::chrono::seconds(5));
+  server.set_write_timeout(std::chrono::seconds(5));
+  gateway.install(server);
+
   const auto ask_timeout = std::chrono::seconds(5);
   auto json_error = [](httplib::Response& res, int status, const std::string& code, const std::string& message) {
     res.status = status;
     res.set_content(nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json");
   };
-  // Finds the candle actor of ?symbol=&interval= through the directory.
-  auto find_candle_actor = [&](const httplib::Request& req, httplib::Response& res, cs::candle_actor_hdl& out) {
-    if (!req.has_param("symbol") || !req.has_param("interval")) {
-      json_error(res, 400, "missing_parameter", "symbol and interval are required");
-      return false;
-    }
-    auto iv = cs::parse_interval(req.get_param_value("interval"));
-    if (!iv.ok) {
-      json_error(res, 400, "bad_interval", iv.error);
-      return false;
-    }
-    caf::scoped_actor self{system};
-    std::vector<cs::candle_actor_hdl> found;
-    self->request(pipeline.directory(), ask_timeout, cs::lookup_atom::value, cs::candle_key{req.get_param_value("symbol"), iv.value})
-      .receive([&](std::vector<cs::candle_actor_hdl>& v) { found = std::move(v); }, [&](caf::error&) {});
-    if (found.empty()) {
-      json_error(res, 404, "unknown_symbol", "no live candle actor for this symbol and interval on this node");
-      return false;
-    }
-    out = found.front();
-    return true;
-  };
-  server.Get("/api/v1/candles/live", [&](const httplib::Request& req, httplib::Response& res) {
-    cs::candle_actor_hdl a;
-    if (!find_candle_actor(req, res, a)) return;
-    caf::scoped_actor self{system};
-    std::string body = "[";
-    self->request(a, ask_timeout, cs::live_atom::value)
-      .receive(
-        [&](std::vector<cs::candle>& live) {
-          for (std::size_t i = 0; i < live.size(); ++i) {
-            if (i) body += ",";
-            cs::append_candle_json(body, live[i]);
-          }
-        },
-        [&](caf::error& e) { json_error(res, 503, "actor_unavailable", caf::to_string(e)); });
-    if (res.status == 503) return;
-    res.set_content(body + "]", "application/json");
-  });
   server.Get("/debug/stats", [&](const httplib::Request&, httplib::Response& res) {
     caf::scoped_actor self{system};
+    nlohmann::json out{{"node", name}};
     self->request(pipeline.consumer(), ask_timeout, cs::stats_atom::value)
-      .receive([&](std::string& s) { res.set_content(nlohmann::json{{"node", name}, {"partitions", nlohmann::json::parse(s)}}.dump(), "application/json"); },
-               [&](caf::error& e) { json_error(res, 503, "consumer_unavailable", caf::to_string(e)); });
+      .receive([&](std::string& s) { out["partitions"] = nlohmann::json::parse(s); },
+               [&](caf::error& e) { out["partitions_error"] = caf::to_string(e); });
+    self->request(pipeline.cache(), ask_timeout, cs::stats_atom::value)
+      .receive(
+        [&](cs::cache_stats& c) {
+          out["cache"] = {{"l1", {{"hits", c.l1_hits}, {"misses", c.l1_misses}, {"size", c.l1_size}, {"evictions", c.l1_evictions},
+                                  {"rejections", c.l1_rejections}, {"expirations", c.l1_expirations}}},
+                          {"l2", {{"hits", c.l2_hits}, {"misses", c.l2_misses}, {"errors", c.l2_errors}, {"writes", c.l2_writes}, {"up", c.l2_up}}},
+                          {"postgres", {{"reads", c.postgres_reads}, {"errors", c.postgres_errors}}}};
+        },
+        [&](caf::error& e) { out["cache_error"] = caf::to_string(e); });
+    const auto g = gateway.counters();
+    out["http"] = {{"requests", g.requests}, {"bad_requests", g.bad_requests}, {"not_found", g.not_found},
+                   {"rate_limited", g.rate_limited}, {"unavailable", g.unavailable}, {"failed", g.failed}};
+    res.set_content(out.dump(), "application/json");
   });
   if (cfg.get(cs::runtime::keys::node_faults)) {
     server.Post("/debug/crash", [&](const httplib::Request& req, httplib::Response& res) {
-      cs::candle_actor_hdl a;
-      if (!find_candle_actor(req, res, a)) return;
-      caf::anon_send(a, cs::crash_atom::value);
+      auto iv = cs::parse_interval(req.get_param_value("interval"));
+      if (!req.has_param("symbol") || !iv.ok) return json_error(res, 400, "bad_parameter", "symbol and interval are required");
+      caf::scoped_actor self{system};
+      std::vector<cs::candle_actor_hdl> found;
+      self->request(pipeline.directory(), ask_timeout, cs::lookup_atom::value, cs::candle_key{req.get_param_value("symbol"), iv.value})
+        .receive([&](std::vector<cs::candle_actor_hdl>& v) { found = std::move(v); }, [&](caf::error&) {});
+      if (found.empty()) return json_error(res, 404, "unknown_symbol", "no live candle actor for this symbol and interval on this node");
+      caf::anon_send(found.front(), cs::crash_atom::value);
       res.set_content(nlohmann::json{{"crashed", true}}.dump(), "application/json");
     });
   }
@@ -164,7 +160,7 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   cs::runtime::log_info(component, name + " listening on http://" + host + ":" + std::to_string(port) +
-                                     " (GET /health/live, /health/ready)");
+                                     " (GET /health/ready, /api/v1/candles, /api/v1/history, /udf, /openapi.yaml)");
   server.listen_after_bind();
   running_server = nullptr;
   cs::runtime::log_info(component, name + " stopping: final checkpoints");

@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/cache/cache_actor.hpp"
 #include "actors/cluster/directory_actor.hpp"
 #include "actors/db_writer/db_writer_actor.hpp"
 #include "actors/kafka_consumer/kafka_consumer_actor.hpp"
@@ -50,6 +51,27 @@ db_writer_config db_config(const runtime::config& cfg) {
   return d;
 }
 
+cache_config cache_settings(const runtime::config& cfg) {
+  using namespace runtime::keys;
+  cache_config c;
+  c.l1.max_entries = static_cast<std::size_t>(cfg.get(cache_l1_max_entries));
+  c.l1.ttl = cfg.get(cache_l1_ttl);
+  c.loaders = static_cast<std::size_t>(cfg.get(cache_loaders));
+  c.series_refresh = cfg.get(cache_series_refresh);
+  c.request_timeout = cfg.get(http_request_timeout);
+  auto p = runtime::pg_params_from_config(cfg);
+  p.application_name = "candle-node " + cfg.get(node_name) + " cache";
+  c.loader.postgres = runtime::pg_connection_string(p);
+  c.loader.topic = cfg.get(kafka_topic_events);
+  c.loader.partitions = static_cast<std::int32_t>(cfg.get(kafka_topic_events_partitions));
+  c.loader.l2_enabled = cfg.get(cache_l2_enabled);
+  c.loader.redis_host = cfg.get(redis_host);
+  c.loader.redis_port = cfg.get(redis_port);
+  c.loader.l2_ttl = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::nanoseconds(cfg.get(cache_l2_ttl)));
+  c.loader.l2_keep_blocks = cfg.get(cache_l2_keep_blocks);
+  return c;
+}
+
 } // namespace
 
 node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
@@ -57,6 +79,7 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
   : sys_(sys) {
   commands_ = std::make_shared<consumer_commands>();
   directory_ = sys.spawn(directory_actor, 0);
+  cache_ = sys.spawn(cache_actor, cache_settings(cfg));
   db_writer_ = sys.spawn<caf::detached>(db_writer_actor, db_config(cfg));
   const runtime::kafka_config kafka_base{{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)},
                                          {"client.id", cfg.get(runtime::keys::node_name)}};
@@ -64,10 +87,11 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
     publisher_actor, kafka_base,
     publisher_topics{cfg.get(runtime::keys::kafka_topic_candles), cfg.get(runtime::keys::kafka_topic_dlq), cfg.get(runtime::keys::kafka_topic_late)},
     cfg.get(runtime::keys::pipeline_publish_timeout));
-  reader_peers peers{db_writer_, publisher_, directory_, commands_, nullptr};
+  reader_peers peers{db_writer_, publisher_, directory_, cache_, commands_, nullptr};
   consumer_ = sys.spawn(kafka_consumer_actor, reader_template(cfg), peers);
   root_ = sys.spawn(root_supervisor,
-                    std::vector<caf::actor>{caf::actor_cast<caf::actor>(directory_), caf::actor_cast<caf::actor>(db_writer_),
+                    std::vector<caf::actor>{caf::actor_cast<caf::actor>(directory_), caf::actor_cast<caf::actor>(cache_),
+                                            caf::actor_cast<caf::actor>(db_writer_),
                                             caf::actor_cast<caf::actor>(publisher_), consumer_},
                     escalation_handler(std::move(escalate)));
 
@@ -122,6 +146,7 @@ void node_pipeline::stop() {
   stop_one(publisher_);
   stop_one(db_writer_);
   stop_one(directory_);
+  stop_one(cache_);
 }
 
 } // namespace cs::node

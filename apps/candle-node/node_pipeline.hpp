@@ -24,11 +24,13 @@ public:
   void stop();
 
   const directory_hdl& directory() const { return directory_; }
+  const cache_hdl& cache() const { return cache_; }
   const caf::actor& consumer() const { return consumer_; }
 
 private:
   caf::actor_system& sys_;
   directory_hdl directory_;
+  cache_hdl cache_;
   db_writer_hdl db_writer_;
   publisher_hdl publisher_;
   caf::actor consumer_, root_;

@@ -47,6 +47,24 @@ inline const port_key node_http_port{"node.http-port", "18080", "port of the nod
 inline const duration_key node_dependency_timeout{"node.dependency-timeout", "2s", "timeout of each dependency check in /health/ready", some_duration};
 inline const boolean_key node_faults{"node.faults", "false", "enable fault injection (POST /debug/crash) for tests; never in production"};
 
+// --- Read path: cache (docs/design.md §5) ---
+inline const integer_key cache_l1_max_entries{"cache.l1-max-entries", "10000", "L1 (in process) capacity in blocks of 64 candles of one series", {1, 100'000'000}};
+inline const duration_key cache_l1_ttl{"cache.l1-ttl", "5m", "L1 entries older than this are dropped", {ns_per_s, 366 * ns_per_day}};
+inline const boolean_key cache_l2_enabled{"cache.l2-enabled", "true", "use Redis as L2 (false: L1 and PostgreSQL only)"};
+inline const duration_key cache_l2_ttl{"cache.l2-ttl", "1h", "L2 (Redis) series untouched for this long expire", {ns_per_s, 366 * ns_per_day}};
+inline const integer_key cache_l2_keep_blocks{"cache.l2-keep-blocks", "256", "L2 keeps this many newest blocks (of 64 buckets) per series", {1, 1'000'000}};
+inline const integer_key cache_loaders{"cache.loaders", "2", "threads reading L2 and PostgreSQL for the cache (each with its own connections)", {1, 64}};
+inline const duration_key cache_series_refresh{"cache.series-refresh", "10s", "how often the known (symbol, interval) list is reloaded from PostgreSQL", {100 * ns_per_ms, ns_per_day}};
+
+// --- HTTP API (docs/api.md) ---
+inline const integer_key http_threads{"http.threads", "8", "HTTP worker threads of the node", {1, 1024}};
+inline const duration_key http_request_timeout{"http.request-timeout", "5s", "how long a request may wait for actors, the cache and PostgreSQL before 503", {ns_per_ms, ns_per_hour}};
+inline const integer_key http_default_limit{"http.default-limit", "500", "candles per /api/v1/candles answer when no limit is given", {1, 1'000'000}};
+inline const integer_key http_max_limit{"http.max-limit", "5000", "largest limit (and countback) a client may ask for", {1, 1'000'000}};
+inline const integer_key http_rate_limit{"http.rate-limit", "1000", "requests per second per client address (token bucket); 429 above", {1, 100'000'000}};
+inline const integer_key http_rate_burst{"http.rate-burst", "2000", "token bucket size per client address", {1, 100'000'000}};
+inline const byte_size_key http_max_body{"http.max-body", "64k", "larger request bodies are refused with 413", {1024, 64 << 20}};
+
 // --- Logging ---
 inline const text_key log_level{"log.level", "info", "default log level of every component: debug, info, warn, error"};
 inline const text_key log_levels{"log.levels", "none", "per-component levels overriding log.level, e.g. partition_reader=debug,db_writer=warn (none: no overrides)"};

@@ -123,6 +123,39 @@ result<void, redis_error> redis_client::reconnect() {
   return {};
 }
 
+namespace {
+
+// Argument pointers and lengths for hiredis; small commands describe their arguments on the stack.
+class argv_view {
+public:
+  template <class Strings>
+  explicit argv_view(const Strings& args) : n_(args.size()) {
+    if (n_ > inline_args) {
+      heap_ptrs_.resize(n_);
+      heap_lens_.resize(n_);
+    }
+    std::size_t i = 0;
+    for (const auto& a : args) {
+      ptrs()[i] = a.data();
+      lens()[i] = a.size();
+      ++i;
+    }
+  }
+  int argc() const { return static_cast<int>(n_); }
+  const char** ptrs() { return n_ > inline_args ? heap_ptrs_.data() : inline_ptrs_.data(); }
+  std::size_t* lens() { return n_ > inline_args ? heap_lens_.data() : inline_lens_.data(); }
+
+private:
+  static constexpr std::size_t inline_args = 16;
+  std::size_t n_;
+  std::array<const char*, inline_args> inline_ptrs_{};
+  std::array<std::size_t, inline_args> inline_lens_{};
+  std::vector<const char*> heap_ptrs_;
+  std::vector<std::size_t> heap_lens_;
+};
+
+} // namespace
+
 result<redis_reply, redis_error> redis_client::command(std::span<const std::string_view> argv) {
   if (argv.empty())
     return redis_error{redis_errc::bad_request, "redis: empty command"};
@@ -130,31 +163,38 @@ result<redis_reply, redis_error> redis_client::command(std::span<const std::stri
   if (!connected())
     return redis_error{redis_errc::disconnected, endpoint(options_) + ": " + std::string{name}
                                                    + ": connection is broken; reconnect() first"};
-  // Small commands describe their arguments on the stack.
-  constexpr std::size_t inline_args = 16;
-  std::array<const char*, inline_args> inline_ptrs{};
-  std::array<std::size_t, inline_args> inline_lens{};
-  std::vector<const char*> heap_ptrs;
-  std::vector<std::size_t> heap_lens;
-  const char** ptrs = inline_ptrs.data();
-  std::size_t* lens = inline_lens.data();
-  if (argv.size() > inline_args) {
-    heap_ptrs.resize(argv.size());
-    heap_lens.resize(argv.size());
-    ptrs = heap_ptrs.data();
-    lens = heap_lens.data();
-  }
-  for (std::size_t i = 0; i < argv.size(); ++i) {
-    ptrs[i] = argv[i].data();
-    lens[i] = argv[i].size();
-  }
-  reply_ptr reply{static_cast<redisReply*>(
-    redisCommandArgv(ctx_.get(), static_cast<int>(argv.size()), ptrs, lens))};
+  argv_view args(argv);
+  reply_ptr reply{static_cast<redisReply*>(redisCommandArgv(ctx_.get(), args.argc(), args.ptrs(), args.lens()))};
   if (!reply)
     return redis_error{redis_errc::io_failed, endpoint(options_) + ": " + std::string{name} + ": " + ctx_->errstr};
   if (reply->type == REDIS_REPLY_ERROR)
     return redis_error{redis_errc::error_reply, "redis " + std::string{name} + ": " + std::string{reply->str, reply->len}};
   return convert(*reply);
+}
+
+result<std::vector<result<redis_reply, redis_error>>, redis_error> redis_client::pipeline(
+  const std::vector<std::vector<std::string>>& commands) {
+  std::vector<result<redis_reply, redis_error>> out;
+  if (!connected())
+    return redis_error{redis_errc::disconnected, endpoint(options_) + ": pipeline: connection is broken; reconnect() first"};
+  for (const auto& c : commands) {
+    if (c.empty()) return redis_error{redis_errc::bad_request, "redis: empty command in a pipeline"};
+    argv_view args(c);
+    if (redisAppendCommandArgv(ctx_.get(), args.argc(), args.ptrs(), args.lens()) != REDIS_OK)
+      return redis_error{redis_errc::io_failed, endpoint(options_) + ": pipeline: " + ctx_->errstr};
+  }
+  out.reserve(commands.size());
+  for (const auto& c : commands) {
+    void* raw = nullptr;
+    if (redisGetReply(ctx_.get(), &raw) != REDIS_OK || raw == nullptr)
+      return redis_error{redis_errc::io_failed, endpoint(options_) + ": pipeline " + c.front() + ": " + ctx_->errstr};
+    reply_ptr reply{static_cast<redisReply*>(raw)};
+    if (reply->type == REDIS_REPLY_ERROR)
+      out.emplace_back(redis_error{redis_errc::error_reply, "redis " + c.front() + ": " + std::string{reply->str, reply->len}});
+    else
+      out.emplace_back(convert(*reply));
+  }
+  return out;
 }
 
 result<void, redis_error> redis_client::ping() {

@@ -64,6 +64,12 @@ public:
     return command(std::span<const std::string_view>{argv.begin(), argv.size()});
   }
 
+  // Sends every command before reading any reply (one round trip for all), then returns one
+  // result per command, in order. An I/O failure fails the call as a whole and breaks the
+  // connection; an error reply fails only its own command.
+  result<std::vector<result<redis_reply, redis_error>>, redis_error> pipeline(
+    const std::vector<std::vector<std::string>>& commands);
+
   bool connected() const;
   // Opens a fresh connection with the same options.
   result<void, redis_error> reconnect();

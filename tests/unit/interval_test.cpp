@@ -124,3 +124,20 @@ TEST_CASE("every bucket contains its timestamps, for all kinds, across a wide ra
     }
   }
 }
+
+TEST_CASE("bucket numbers are consecutive and map back to bucket starts") {
+  const std::vector<interval> ivs = {interval::fixed(ns_per_s), interval::fixed(15 * ns_per_min), interval::fixed(ns_per_day),
+                                     interval::week(), interval::month()};
+  for (const auto& iv : ivs) {
+    CAPTURE(iv.to_string());
+    // From 1899 to 2101, crossing leap years, year ends and the epoch.
+    for (timestamp_ns t = -2'240'000'000 * ns_per_s; t < 4'110'000'000 * ns_per_s; t += 7'777'777 * ns_per_s + 123) {
+      const auto n = iv.bucket_index(t);
+      CHECK(iv.bucket_start_of(n) == iv.bucket_start(t));
+      CHECK(iv.bucket_start_of(n + 1) == iv.bucket_end(iv.bucket_start(t)));
+    }
+  }
+  CHECK(interval::month().bucket_index(0) == 0);
+  CHECK(interval::month().bucket_index(-1) == -1);
+  CHECK(interval::week().bucket_start_of(0) == -3 * ns_per_day);
+}

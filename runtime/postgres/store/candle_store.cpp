@@ -32,6 +32,8 @@ result<void, pg_error> prepare_statements(store_connection& conn) {
     {store_sql::advance_name, store_sql::advance_sql},
     {store_sql::upsert_name, store_sql::upsert_sql},
     {store_sql::load_checkpoint_name, store_sql::load_checkpoint_sql},
+    {store_sql::series_name, store_sql::series_sql},
+    {store_sql::list_series_name, store_sql::list_series_sql},
     {store_sql::range_oldest_name, store_sql::range_oldest_sql},
     {store_sql::range_newest_name, store_sql::range_newest_sql},
     {store_sql::by_prefix_name, store_sql::by_prefix_sql},
@@ -119,6 +121,8 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
                        cols.close_time, cols.open, cols.high, cols.low, cols.close, cols.volume,
                        cols.bid_size, cols.ask_size, cols.first_ts, cols.first_offset, cols.last_ts,
                        cols.last_offset, cols.closed, topic, partition);
+    if (!batch.rows.empty())
+      tx.exec_prepared(store_sql::series_name, cols.symbol, cols.interval, cols.open_time);
     return checkpoint_outcome::committed;
   });
 }
@@ -154,6 +158,19 @@ result<std::vector<candle>, pg_error> candle_store::query_candles(const std::str
                                            symbol, iv.to_string(), from, to, limit));
     if (newest)
       std::reverse(out.begin(), out.end());
+    return out;
+  });
+}
+
+result<std::vector<series_info>, pg_error> candle_store::list_series(const std::string& symbol_prefix,
+                                                                       std::int64_t limit) {
+  return conn_.transact([&](pqxx::work& tx) {
+    std::vector<series_info> out;
+    for (const auto& row : tx.exec_prepared(store_sql::list_series_name, symbol_prefix, limit)) {
+      auto iv = parse_interval(row[1].as<std::string>());
+      if (!iv.ok) continue; // a row from a newer build's interval syntax: not ours to list
+      out.push_back({row[0].as<std::string>(), iv.value, row[2].as<std::int64_t>(), row[3].as<std::int64_t>()});
+    }
     return out;
   });
 }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "messages/candle.hpp"
+#include "messages/series_info.hpp"
 #include "messages/interval.hpp"
 #include "messages/partition_snapshot.hpp"
 #include "messages/time.hpp"
@@ -98,6 +99,9 @@ public:
                                                       timestamp_ns from, timestamp_ns to,
                                                       std::int64_t limit,
                                                       limit_keeps keep = limit_keeps::oldest);
+
+  // Series (candle_series) whose symbol starts with symbol_prefix, in byte order, at most `limit`.
+  result<std::vector<series_info>, pg_error> list_series(const std::string& symbol_prefix, std::int64_t limit);
 
   // Tests and tools: every stored candle whose symbol starts with symbol_prefix ("" = the whole
   // table), ordered by symbol, interval text (byte order), open_time; and how many there are.

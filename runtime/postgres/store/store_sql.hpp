@@ -54,6 +54,25 @@ inline constexpr const char* upsert_sql =
   " updated_at = EXCLUDED.updated_at"
   " WHERE NOT c.closed OR EXCLUDED.closed";
 
+// The series of a checkpoint batch ($1 symbols, $2 intervals, $3 open times: the upsert's arrays)
+// widen their first/last bucket; rows that would not change are not touched.
+inline constexpr const char* series_name = "cs_store_series";
+inline constexpr const char* series_sql =
+  "INSERT INTO candle_series AS s (symbol, interval, first_open_time, last_open_time)"
+  " SELECT u.symbol, u.interval, min(u.open_time), max(u.open_time)"
+  " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(symbol, interval, open_time)"
+  " GROUP BY u.symbol, u.interval"
+  " ON CONFLICT (symbol, interval) DO UPDATE SET"
+  " first_open_time = LEAST(s.first_open_time, EXCLUDED.first_open_time),"
+  " last_open_time = GREATEST(s.last_open_time, EXCLUDED.last_open_time)"
+  " WHERE EXCLUDED.first_open_time < s.first_open_time OR EXCLUDED.last_open_time > s.last_open_time";
+
+// Series whose symbol starts with $1, in byte order, at most $2 rows.
+inline constexpr const char* list_series_name = "cs_store_list_series";
+inline constexpr const char* list_series_sql =
+  "SELECT symbol, interval, first_open_time, last_open_time FROM candle_series"
+  " WHERE starts_with(symbol, $1) ORDER BY symbol COLLATE \"C\", interval COLLATE \"C\" LIMIT $2";
+
 inline constexpr const char* load_checkpoint_name = "cs_store_load_checkpoint";
 inline constexpr const char* load_checkpoint_sql =
   "SELECT epoch, next_offset, watermark, max_event_ts, owner FROM partition_checkpoint"

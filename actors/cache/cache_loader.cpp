@@ -1,0 +1,299 @@
+#include "actors/cache/cache_loader.hpp"
+
+#include <algorithm>
+
+#include "messages/pipeline_errc.hpp"
+#include "runtime/kafka/partitioner.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/postgres/store/candle_store.hpp"
+#include "runtime/redis/candle_l2.hpp"
+
+namespace cs {
+namespace {
+
+constexpr std::string_view component = "cache_loader";
+// Blocks read from L2 in one round trip, and promoted to L1 from one PostgreSQL read.
+constexpr std::int64_t l2_chunk = 16;
+constexpr std::size_t max_promoted = 64;
+
+using self_ptr = cache_loader_hdl::stateful_pointer<cache_loader_state>;
+using cache::block_data;
+using cache::block_end;
+using cache::block_index;
+using cache::block_start;
+
+// The connected Redis client, or nullptr while Redis is down (then retried after a backoff).
+runtime::redis_client* redis(self_ptr self, const loader_config& cfg) {
+  auto& st = self->state;
+  if (!cfg.l2_enabled) return nullptr;
+  if (st.redis && st.redis->connected()) return st.redis.get();
+  const auto now = std::chrono::steady_clock::now();
+  if (now < st.redis_retry_at) return nullptr;
+  runtime::redis_options o;
+  o.host = cfg.redis_host;
+  o.port = cfg.redis_port;
+  o.connect_timeout = o.command_timeout = std::chrono::milliseconds(500);
+  auto c = runtime::redis_client::connect(o);
+  if (!c) {
+    st.redis_retry_at = now + cfg.redis_retry;
+    runtime::log_warn(component, "L2 unavailable: " + c.error().reason + "; serving from L1 and PostgreSQL");
+    return nullptr;
+  }
+  if (st.redis) runtime::log_info(component, "L2 reconnected");
+  st.redis = std::make_unique<runtime::redis_client>(std::move(*c));
+  return st.redis.get();
+}
+
+void l2_failed(self_ptr self, const loader_config& cfg, const runtime::redis_error& e, std::uint64_t& errors) {
+  ++errors;
+  runtime::log_warn(component, "L2: " + e.reason);
+  self->state.redis_retry_at = std::chrono::steady_clock::now() + cfg.redis_retry;
+  if (self->state.redis && !self->state.redis->connected()) self->state.redis.reset();
+}
+
+block_data from_l2(runtime::l2_block_read&& b) {
+  return {b.block_start, b.block_end, b.covered_to, std::move(b.candles)};
+}
+
+class loader {
+public:
+  loader(self_ptr self, const loader_config& cfg, const load_request& req, load_reply& out)
+    : self_(self), cfg_(cfg), rq_(req.range), out_(out), l2_(cfg.l2_ttl), iv_(req.range.key.iv) {
+    walk_from_ = rq_.from;
+    if (req.series_first != no_frontier)
+      walk_from_ = std::max(walk_from_, block_start(iv_, block_index(iv_, req.series_first)));
+  }
+
+  caf::error run() {
+    if (auto e = resolve_frontier()) return e;
+    end_ = std::min(rq_.to, out_.answer.complete_to);
+    if (rq_.limit <= 0 || walk_from_ >= end_) return {};
+    return rq_.newest ? newest() : oldest();
+  }
+
+private:
+  caf::error resolve_frontier() {
+    out_.answer.complete_to = rq_.complete_to;
+    if (rq_.complete_to != no_frontier) return {};
+    const auto partition = runtime::kafka_partition_for_key(rq_.key.symbol, cfg_.partitions);
+    auto cp = self_->state.store->load_checkpoint(cfg_.topic, partition);
+    ++out_.postgres_reads;
+    if (!cp) return make_error(pipeline_errc::store_unavailable, "checkpoint of partition " + std::to_string(partition) + ": " + cp.error().reason);
+    const bool known = cp.value() && cp.value()->clock.watermark != no_watermark;
+    out_.answer.complete_to = known ? iv_.bucket_start(cp.value()->clock.watermark) : INT64_MIN;
+    return {};
+  }
+
+  // L2 blocks [first, first + n), or nullopt when L2 is unavailable.
+  std::optional<std::vector<runtime::l2_block_read>> read_l2(std::int64_t first, std::int64_t n) {
+    auto* client = redis(self_, cfg_);
+    if (!client) return std::nullopt;
+    std::vector<std::pair<timestamp_ns, timestamp_ns>> bounds;
+    for (auto i = first; i < first + n; ++i) bounds.emplace_back(block_start(iv_, i), block_end(iv_, i));
+    auto r = l2_.read(*client, rq_.key, bounds);
+    if (!r) {
+      l2_failed(self_, cfg_, r.error(), out_.l2_errors);
+      return std::nullopt;
+    }
+    out_.l2_up = true;
+    return std::move(*r);
+  }
+
+  void promote(std::int64_t index, block_data b) {
+    if (out_.blocks.size() < max_promoted) out_.blocks.emplace_back(index, std::move(b));
+  }
+
+  caf::error oldest() {
+    auto& answer = out_.answer.candles;
+    auto remaining = rq_.limit;
+    auto idx = block_index(iv_, walk_from_);
+    // L2, chunk by chunk, while every block covers what the range needs of it.
+    for (bool hit = true; hit && remaining > 0 && block_start(iv_, idx) < end_;) {
+      auto n = std::min<std::int64_t>(l2_chunk, block_index(iv_, end_ - 1) - idx + 1);
+      auto blocks = read_l2(idx, n);
+      if (!blocks) break;
+      for (auto& b : *blocks) {
+        const auto need_hi = std::min(b.block_end, end_);
+        if (!b.covered || b.covered_to < need_hi) {
+          hit = false;
+          ++out_.l2_misses;
+          break;
+        }
+        ++out_.l2_hits;
+        ++out_.answer.tiers.l2;
+        const auto before = answer.size();
+        cache::append_range(from_l2_view(b), std::max(rq_.from, b.block_start), need_hi, answer);
+        remaining -= static_cast<std::int64_t>(answer.size() - before);
+        promote(idx, from_l2(std::move(b)));
+        ++idx;
+        if (remaining <= 0) break;
+      }
+    }
+    if (remaining < 0) {
+      answer.resize(static_cast<std::size_t>(rq_.limit));
+      out_.answer.truncated = true;
+      return {};
+    }
+    if (remaining == 0) {
+      out_.answer.truncated = block_start(iv_, idx) < end_; // more buckets follow: maybe more candles
+      return {};
+    }
+    if (block_start(iv_, idx) >= end_) return {};
+    // PostgreSQL for the rest, from the missing block's start so that the block can be cached.
+    const auto q_from = block_start(iv_, idx);
+    const auto plim = remaining + cache::block_buckets;
+    auto rows = self_->state.store->query_candles(rq_.key.symbol, iv_, q_from, end_, plim, runtime::limit_keeps::oldest);
+    ++out_.postgres_reads;
+    if (!rows) return make_error(pipeline_errc::store_unavailable, "candles of " + rq_.key.symbol + ": " + rows.error().reason);
+    auto& run = *rows;
+    const bool all = static_cast<std::int64_t>(run.size()) < plim;
+    const auto run_end = all ? end_ : std::min(end_, run.back().close_time);
+    for (auto& [i, b] : cache::blocks_of_run(iv_, q_from, run_end, run, max_promoted)) {
+      ++out_.answer.tiers.postgres;
+      promote(i, std::move(b));
+    }
+    for (auto& c : run) {
+      if (c.open_time < rq_.from) continue;
+      if (remaining == 0) {
+        out_.answer.truncated = true;
+        break;
+      }
+      answer.push_back(std::move(c));
+      --remaining;
+    }
+    if (!all && remaining == 0) out_.answer.truncated = true;
+    return {};
+  }
+
+  caf::error newest() {
+    auto remaining = rq_.limit;
+    std::vector<std::vector<candle>> from_l2_blocks; // newest block first
+    auto idx = block_index(iv_, end_ - 1);
+    for (bool hit = true; hit && remaining > 0 && block_end(iv_, idx) > walk_from_;) {
+      const auto first = std::max(idx - l2_chunk + 1, block_index(iv_, walk_from_));
+      auto blocks = read_l2(first, idx - first + 1);
+      if (!blocks) break;
+      for (auto it = blocks->rbegin(); it != blocks->rend(); ++it) {
+        auto& b = *it;
+        const auto need_lo = std::max(walk_from_, b.block_start), need_hi = std::min(end_, b.block_end);
+        if (!b.covered || b.covered_to < need_hi) {
+          hit = false;
+          ++out_.l2_misses;
+          break;
+        }
+        ++out_.l2_hits;
+        ++out_.answer.tiers.l2;
+        std::vector<candle> part;
+        cache::append_range(from_l2_view(b), need_lo, need_hi, part);
+        if (static_cast<std::int64_t>(part.size()) > remaining) {
+          part.erase(part.begin(), part.end() - remaining);
+          out_.answer.truncated = true;
+        }
+        remaining -= static_cast<std::int64_t>(part.size());
+        from_l2_blocks.push_back(std::move(part));
+        promote(idx, from_l2(std::move(b)));
+        --idx;
+        if (remaining <= 0) break;
+      }
+    }
+    std::vector<candle> older;
+    if (remaining > 0 && block_end(iv_, idx) > walk_from_) {
+      const auto hi = std::min(end_, block_end(iv_, idx));
+      auto rows = self_->state.store->query_candles(rq_.key.symbol, iv_, walk_from_, hi, remaining + 1, runtime::limit_keeps::newest);
+      ++out_.postgres_reads;
+      if (!rows) return make_error(pipeline_errc::store_unavailable, "candles of " + rq_.key.symbol + ": " + rows.error().reason);
+      auto& run = *rows;
+      const bool more = static_cast<std::int64_t>(run.size()) > remaining;
+      auto run_lo = more ? run.front().open_time : walk_from_;
+      // The block that holds the oldest row is cacheable only whole: read its start too (at most
+      // block_buckets rows, before the answer's range, so not part of the answer).
+      if (const auto bs = block_start(iv_, block_index(iv_, run_lo)); bs < run_lo) {
+        auto head = self_->state.store->query_candles(rq_.key.symbol, iv_, bs, run_lo, cache::block_buckets, runtime::limit_keeps::oldest);
+        ++out_.postgres_reads;
+        if (head) {
+          std::vector<candle> whole = std::move(*head);
+          whole.insert(whole.end(), run.begin(), run.end());
+          for (auto& [i, b] : cache::blocks_of_run(iv_, bs, hi, whole, max_promoted)) {
+            ++out_.answer.tiers.postgres;
+            promote(i, std::move(b));
+          }
+          run_lo = hi; // promoted already
+        }
+      }
+      for (auto& [i, b] : cache::blocks_of_run(iv_, run_lo, hi, run, max_promoted)) {
+        ++out_.answer.tiers.postgres;
+        promote(i, std::move(b));
+      }
+      if (more) {
+        run.erase(run.begin());
+        out_.answer.truncated = true;
+      }
+      older = std::move(run);
+    }
+    auto& answer = out_.answer.candles;
+    answer = std::move(older);
+    for (auto it = from_l2_blocks.rbegin(); it != from_l2_blocks.rend(); ++it)
+      answer.insert(answer.end(), std::make_move_iterator(it->begin()), std::make_move_iterator(it->end()));
+    return {};
+  }
+
+  static block_data from_l2_view(const runtime::l2_block_read& b) { return {b.block_start, b.block_end, b.covered_to, b.candles}; }
+
+  self_ptr self_;
+  const loader_config& cfg_;
+  const range_request& rq_;
+  load_reply& out_;
+  runtime::candle_l2 l2_;
+  interval iv_;
+  timestamp_ns walk_from_ = 0;
+  timestamp_ns end_ = 0;
+};
+
+} // namespace
+
+cache_loader_state::cache_loader_state() = default;
+cache_loader_state::~cache_loader_state() = default;
+
+cache_loader_hdl::behavior_type cache_loader(cache_loader_hdl::stateful_pointer<cache_loader_state> self, loader_config cfg) {
+  runtime::store_options opts;
+  opts.maintenance_on_open = false; // the db_writer owns maintenance
+  auto opened = runtime::candle_store::open(cfg.postgres, opts);
+  if (!opened) {
+    runtime::log_error(component, "cannot open the candle store: " + opened.error().reason);
+    self->quit(make_error(pipeline_errc::store_not_open, opened.error().reason));
+    return cache_loader_hdl::behavior_type::make_empty_behavior();
+  }
+  self->state.store = std::make_unique<runtime::candle_store>(std::move(*opened));
+  return {
+    [=](load_atom, const load_request& req) -> caf::result<load_reply> {
+      load_reply out;
+      if (auto e = loader(self, cfg, req, out).run()) return e;
+      return out;
+    },
+    [=](final_atom, const final_span& span) -> std::uint64_t {
+      auto* client = redis(self, cfg);
+      if (!client) return 1;
+      if (span.from >= span.to) return 0;
+      const auto& iv = span.key.iv;
+      std::vector<runtime::l2_block_write> writes;
+      const auto last = block_index(iv, span.to - 1);
+      auto it = span.candles.begin();
+      for (auto i = block_index(iv, span.from); i <= last; ++i) {
+        runtime::l2_block_write w{block_start(iv, i), std::max(span.from, block_start(iv, i)), std::min(span.to, block_end(iv, i)), {}};
+        for (; it != span.candles.end() && it->open_time < w.hi; ++it) w.candles.push_back(*it);
+        writes.push_back(std::move(w));
+      }
+      std::uint64_t errors = 0;
+      if (auto r = runtime::candle_l2(cfg.l2_ttl).write(*client, span.key, writes, block_start(iv, last - cfg.l2_keep_blocks)); !r)
+        l2_failed(self, cfg, r.error(), errors);
+      return errors;
+    },
+    [=](series_atom, const std::string& prefix, std::int64_t limit) -> caf::result<std::vector<series_info>> {
+      auto r = self->state.store->list_series(prefix, limit);
+      if (!r) return make_error(pipeline_errc::store_unavailable, "series: " + r.error().reason);
+      return std::move(*r);
+    },
+  };
+}
+
+} // namespace cs

@@ -1,0 +1,353 @@
+#include "actors/http_gateway/http_gateway.hpp"
+
+#include <caf/all.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <set>
+
+#include "actors/http_gateway/api_json.hpp"
+#include "actors/http_gateway/rollup.hpp"
+#include "messages/candle_json.hpp"
+#include "runtime/log/log.hpp"
+
+namespace cs::gateway {
+namespace {
+
+constexpr std::string_view component = "http_gateway";
+constexpr const char* json_type = "application/json";
+// Source candles one rolled-up answer may read (e.g. 1w from 1m is 10,080 per bar).
+constexpr std::int64_t max_source_candles = 200'000;
+// Resolutions offered to TradingView, where the stored intervals can serve them.
+const std::vector<std::string_view> udf_candidates = {"1s", "5s", "15s", "30s", "1m", "3m", "5m", "15m", "30m",
+                                                      "1h", "2h", "4h", "6h", "12h", "1d", "1w", "1M"};
+
+timestamp_ns wall_now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+api::query_map params_of(const httplib::Request& req) { return {req.params.begin(), req.params.end()}; }
+
+// Source buckets per wanted bucket (a month counts as 31 days): bounds the source read.
+std::int64_t fan_in(interval wanted, interval source) {
+  return std::max<std::int64_t>(1, wanted.nominal_length() / std::max<duration_ns>(1, source.nominal_length()));
+}
+
+std::string ms_text(timestamp_ns t) { return std::to_string(floor_div(t, ns_per_ms)); }
+
+// 10^decimals that the prices of the newest candle need (at most 10^8), for UDF pricescale.
+std::int64_t price_scale(const std::vector<candle>& recent) {
+  std::int64_t scale = 100;
+  for (const auto& c : recent)
+    for (double p : {c.bar.open, c.bar.high, c.bar.low, c.bar.close}) {
+      std::int64_t s = 1;
+      int d = 0;
+      while (d < 8 && std::fabs(p * static_cast<double>(s) - std::round(p * static_cast<double>(s))) > 1e-6) {
+        s *= 10;
+        ++d;
+      }
+      scale = std::max(scale, s);
+    }
+  return scale;
+}
+
+struct http_error {
+  int status = 500;
+  std::string code;
+  std::string message;
+};
+
+} // namespace
+
+struct http_gateway::impl {
+  caf::actor_system& sys;
+  series_reader reader;
+  cache_hdl cache;
+  gateway_settings settings;
+  std::mutex limiter_mutex;
+  api::rate_limiter limiter;
+  std::atomic<std::uint64_t> requests{0}, bad_requests{0}, not_found{0}, rate_limited{0}, unavailable{0}, failed{0};
+
+  impl(caf::actor_system& s, directory_hdl directory, cache_hdl c, gateway_settings st)
+    : sys(s), reader(directory, c, st.timeout), cache(std::move(c)), settings(std::move(st)),
+      limiter(settings.rate_per_second, settings.rate_burst, 100'000) {}
+
+  void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
+    res.status = status;
+    if (status == 400) ++bad_requests;
+    else if (status == 404) ++not_found;
+    else if (status == 429) ++rate_limited;
+    else if (status == 503) ++unavailable;
+    else if (status >= 500) ++failed;
+    res.set_content(api::encode_error(code, message), json_type);
+  }
+  void send_error(httplib::Response& res, const api::api_error& e) { send_error(res, 400, e.code, e.message); }
+  void send_error(httplib::Response& res, const http_error& e) { send_error(res, e.status, e.code, e.message); }
+
+  // Candles of `wanted` for [from, to): read from its stored source interval, rolled up if need be.
+  struct bars_result {
+    std::vector<candle> candles;
+    bool truncated = false;
+    bool known = false;
+    std::optional<http_error> error;
+  };
+
+  bars_result read_bars(caf::scoped_actor& self, const std::string& symbol, interval wanted, interval source,
+                        timestamp_ns from, timestamp_ns to, std::int64_t limit, bool newest) {
+    bars_result out;
+    series_query q{{symbol, source}, from, to, limit, newest};
+    const bool rolled = !(source == wanted);
+    if (rolled) {
+      const auto r = api::source_range(wanted, from, to);
+      q.from = r.from;
+      q.to = r.to;
+      q.limit = std::min(max_source_candles, limit * fan_in(wanted, source) + 1);
+    }
+    auto a = reader.read(self, q);
+    if (a.status != 200) {
+      out.error = http_error{a.status, a.error_code, a.error};
+      return out;
+    }
+    out.known = a.known;
+    if (!rolled) {
+      out.candles = std::move(a.candles);
+      out.truncated = a.truncated;
+      return out;
+    }
+    auto bars = api::roll_up(a.candles, wanted, a.frontier);
+    // A source read cut by its limit may have cut a wanted bucket in half: drop that bar.
+    if (a.truncated && !bars.empty()) {
+      if (newest) bars.erase(bars.begin());
+      else bars.pop_back();
+    }
+    out.truncated = a.truncated || static_cast<std::int64_t>(bars.size()) > limit;
+    if (static_cast<std::int64_t>(bars.size()) > limit) {
+      if (newest) bars.erase(bars.begin(), bars.end() - limit);
+      else bars.resize(static_cast<std::size_t>(limit));
+    }
+    out.candles = std::move(bars);
+    return out;
+  }
+
+  // The stored interval to read for `wanted`, or a 400.
+  api::api_result<interval> source_of(interval wanted) { return api::plan_source(wanted, settings.stored); }
+
+  std::vector<interval> servable() {
+    std::vector<interval> candidates;
+    for (auto text : udf_candidates)
+      if (auto iv = parse_interval(text); iv.ok) candidates.push_back(iv.value);
+    for (const auto& s : settings.stored) candidates.push_back(s);
+    return api::servable_intervals(candidates, settings.stored);
+  }
+
+  // --- GET /api/v1/candles ----------------------------------------------------------------
+  void candles(const httplib::Request& req, httplib::Response& res) {
+    auto q = api::parse_candles_query(params_of(req), settings.limits);
+    if (!q.ok) return send_error(res, q.error);
+    auto source = source_of(q.value.iv);
+    if (!source.ok) return send_error(res, source.error);
+    const auto& v = q.value;
+    const bool newest = !v.from.has_value();
+    const auto from = v.from.value_or(api::api_time_min);
+    const auto to = v.to.value_or(api::api_time_max);
+    if (from >= to) return send_error(res, 400, api::code_bad_parameter, "from must be before to");
+    caf::scoped_actor self{sys};
+    auto bars = read_bars(self, v.symbol, v.iv, source.value, from, to, v.limit, newest);
+    if (bars.error) return send_error(res, *bars.error);
+    if (!bars.known) return send_error(res, 404, "unknown_symbol", "no candles of " + v.symbol + " at " + v.iv.to_string());
+    std::optional<std::string> next;
+    if (bars.truncated && !bars.candles.empty()) {
+      // Oldest-first pages continue after the last bar; newest-first pages (no from) go back in time.
+      std::string url = "/api/v1/candles?symbol=" + httplib::detail::encode_query_param(v.symbol) + "&interval=" + v.iv.to_string();
+      if (newest) url += "&to=" + ms_text(bars.candles.front().open_time);
+      else url += "&from=" + ms_text(bars.candles.back().close_time) + (v.to ? "&to=" + ms_text(*v.to) : "");
+      url += "&limit=" + std::to_string(v.limit);
+      if (v.fill == api::fill_mode::null) url += "&fill=null";
+      if (v.fill == api::fill_mode::prev) url += "&fill=prev";
+      next = std::move(url);
+    }
+    auto filled = api::apply_fill(std::move(bars.candles), v.iv, from, to, v.fill,
+                                  static_cast<std::size_t>(settings.limits.max_limit) * 4);
+    if (!filled.ok) return send_error(res, filled.error);
+    res.set_content(api::encode_candle_list(v.symbol, v.iv, filled.value, next), json_type);
+  }
+
+  // --- GET /api/v1/history and /udf/history (same answer shape) -----------------------------
+  void history(const httplib::Request& req, httplib::Response& res, bool udf) {
+    auto q = udf ? api::parse_udf_history_query(params_of(req), settings.limits)
+                 : api::parse_history_query(params_of(req), settings.limits);
+    if (!q.ok) return send_error(res, q.error);
+    const auto& v = q.value;
+    auto source = source_of(v.iv);
+    if (!source.ok) return send_error(res, source.error);
+    // from and to are inclusive bar times in seconds; countback (the newest N up to `to`) wins.
+    const auto to = v.to + 1;
+    const bool newest = v.countback.has_value();
+    const auto limit = v.countback.value_or(settings.limits.max_limit);
+    const auto from = newest ? api::api_time_min : v.from;
+    if (from >= to) return send_error(res, 400, api::code_bad_parameter, "from must not be after to");
+    caf::scoped_actor self{sys};
+    auto bars = read_bars(self, v.symbol, v.iv, source.value, from, to, limit, newest);
+    if (bars.error) return send_error(res, *bars.error);
+    if (!bars.known) return send_error(res, 404, "unknown_symbol", "no candles of " + v.symbol + " at " + v.iv.to_string());
+    std::optional<timestamp_ns> next_time;
+    if (bars.candles.empty()) {
+      // no_data: say where older data is, so that a chart scrolls there instead of giving up.
+      auto older = read_bars(self, v.symbol, v.iv, source.value, api::api_time_min, from, 1, true);
+      if (older.error) return send_error(res, *older.error);
+      if (!older.candles.empty()) next_time = older.candles.back().open_time;
+    }
+    auto filled = api::apply_fill(std::move(bars.candles), v.iv, from, to, v.fill,
+                                  static_cast<std::size_t>(settings.limits.max_limit) * 4);
+    if (!filled.ok) return send_error(res, filled.error);
+    res.set_content(api::encode_history(filled.value, next_time), json_type);
+  }
+
+  // --- GET /api/v1/candles/live --------------------------------------------------------------
+  void live(const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_param("symbol") || !req.has_param("interval"))
+      return send_error(res, 400, api::code_missing_parameter, "symbol and interval are required");
+    auto symbol = api::parse_symbol(req.get_param_value("symbol"));
+    if (!symbol.ok) return send_error(res, symbol.error);
+    auto iv = api::parse_interval_param(req.get_param_value("interval"));
+    if (!iv.ok) return send_error(res, iv.error);
+    caf::scoped_actor self{sys};
+    auto owners = reader.owner(self, {symbol.value, iv.value});
+    if (owners.empty())
+      return send_error(res, 404, "unknown_symbol", "no live candle actor for " + symbol.value + " at " + iv.value.to_string() + " on this node");
+    std::string body = "[";
+    bool ok = false;
+    caf::error failed;
+    self->request(owners.front(), settings.timeout, live_atom::value)
+      .receive(
+        [&](std::vector<candle>& live) {
+          ok = true;
+          for (std::size_t i = 0; i < live.size(); ++i) {
+            if (i) body += ",";
+            append_candle_json(body, live[i]);
+          }
+        },
+        [&](caf::error& e) { failed = e; });
+    if (!ok) return send_error(res, 503, "actor_unavailable", caf::to_string(failed));
+    res.set_content(body + "]", json_type);
+  }
+
+  // --- GET /api/v1/symbols, /udf/search --------------------------------------------------------
+  std::optional<std::vector<series_info>> series(caf::scoped_actor& self, const std::string& prefix, std::int64_t limit,
+                                                 httplib::Response& res) {
+    std::optional<std::vector<series_info>> out;
+    caf::error failed;
+    self->request(cache, settings.timeout, series_atom::value, prefix, limit)
+      .receive([&](std::vector<series_info>& v) { out = std::move(v); }, [&](caf::error& e) { failed = e; });
+    if (!out) send_error(res, 503, "store_unavailable", "listing symbols failed: " + caf::to_string(failed));
+    return out;
+  }
+
+  void symbols(const httplib::Request& req, httplib::Response& res) {
+    const auto prefix = req.get_param_value("prefix");
+    auto limit = api::parse_limit(req.has_param("limit") ? std::optional<std::string_view>(req.get_param_value("limit")) : std::nullopt,
+                                  settings.limits.max_limit, settings.limits.max_limit * 20);
+    if (!limit.ok) return send_error(res, limit.error);
+    caf::scoped_actor self{sys};
+    auto s = series(self, prefix, limit.value, res);
+    if (s) res.set_content(api::encode_symbol_list(*s), json_type);
+  }
+
+  void udf_search(const httplib::Request& req, httplib::Response& res) {
+    auto limit = api::parse_limit(req.has_param("limit") ? std::optional<std::string_view>(req.get_param_value("limit")) : std::nullopt,
+                                  30, 1000);
+    if (!limit.ok) return send_error(res, limit.error);
+    caf::scoped_actor self{sys};
+    // Several intervals per symbol: ask for enough rows to fill `limit` symbols.
+    auto s = series(self, req.get_param_value("query"), limit.value * static_cast<std::int64_t>(settings.stored.size() + 1), res);
+    if (!s) return;
+    std::vector<std::string> symbols;
+    for (const auto& x : *s)
+      if ((symbols.empty() || symbols.back() != x.symbol) && static_cast<std::int64_t>(symbols.size()) < limit.value)
+        symbols.push_back(x.symbol);
+    res.set_content(api::encode_udf_search(symbols), json_type);
+  }
+
+  void udf_symbols(const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_param("symbol")) return send_error(res, 400, api::code_missing_parameter, "symbol is required");
+    auto symbol = api::parse_symbol(req.get_param_value("symbol"));
+    if (!symbol.ok) return send_error(res, symbol.error);
+    caf::scoped_actor self{sys};
+    const auto finest = *std::min_element(settings.stored.begin(), settings.stored.end(),
+                                          [](const interval& a, const interval& b) { return a.nominal_length() < b.nominal_length(); });
+    auto recent = read_bars(self, symbol.value, finest, finest, api::api_time_min, api::api_time_max, 10, true);
+    if (recent.error) return send_error(res, *recent.error);
+    if (!recent.known) return send_error(res, 404, "unknown_symbol", "unknown symbol " + symbol.value);
+    res.set_content(api::encode_udf_symbol_info({symbol.value, "", price_scale(recent.candles), servable()}), json_type);
+  }
+};
+
+http_gateway::http_gateway(caf::actor_system& sys, directory_hdl directory, cache_hdl cache, gateway_settings settings)
+  : impl_(std::make_unique<impl>(sys, std::move(directory), std::move(cache), std::move(settings))) {}
+
+http_gateway::~http_gateway() = default;
+
+gateway_counters http_gateway::counters() const {
+  return {impl_->requests, impl_->bad_requests, impl_->not_found, impl_->rate_limited, impl_->unavailable, impl_->failed};
+}
+
+void http_gateway::install(httplib::Server& server) {
+  auto* g = impl_.get();
+  server.set_payload_max_length(g->settings.max_body);
+  server.set_pre_routing_handler([g](const httplib::Request& req, httplib::Response& res) {
+    ++g->requests;
+    duration_ns wait = 0;
+    {
+      std::lock_guard lock(g->limiter_mutex);
+      const auto now = wall_now();
+      if (g->limiter.allow(req.remote_addr, now)) return httplib::Server::HandlerResponse::Unhandled;
+      wait = g->limiter.retry_after(req.remote_addr, now);
+    }
+    if (wait > 0) res.set_header("Retry-After", std::to_string((wait + ns_per_s - 1) / ns_per_s));
+    g->send_error(res, 429, "rate_limited", "too many requests from " + req.remote_addr + "; slow down");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  // Paths and methods without a handler, oversized bodies, malformed requests: JSON errors too.
+  server.set_error_handler([g](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const auto status = res.status;
+    if (status == 404) g->send_error(res, 404, "not_found", "no such endpoint: " + req.path + " (see /openapi.yaml)");
+    else if (status == 413) g->send_error(res, 413, "too_large", "the request body is larger than http.max-body");
+    else if (status == 414) g->send_error(res, 414, "uri_too_long", "the request URI is too long");
+    else if (status == 405) g->send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path);
+    else if (status >= 400 && status < 500) g->send_error(res, status, "bad_request", "malformed request");
+    else g->send_error(res, status, "internal", "the request failed");
+    res.status = status;
+  });
+  server.set_exception_handler([g](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    runtime::log_error(component, req.method + " " + req.path + " failed: " + what);
+    g->send_error(res, 500, "internal", "the request failed: " + what);
+  });
+  server.Get("/api/v1/candles", [g](const httplib::Request& req, httplib::Response& res) { g->candles(req, res); });
+  server.Get("/api/v1/candles/live", [g](const httplib::Request& req, httplib::Response& res) { g->live(req, res); });
+  server.Get("/api/v1/history", [g](const httplib::Request& req, httplib::Response& res) { g->history(req, res, false); });
+  server.Get("/api/v1/symbols", [g](const httplib::Request& req, httplib::Response& res) { g->symbols(req, res); });
+  server.Get("/udf/history", [g](const httplib::Request& req, httplib::Response& res) { g->history(req, res, true); });
+  server.Get("/udf/config", [g](const httplib::Request&, httplib::Response& res) {
+    res.set_content(api::encode_udf_config(g->servable()), json_type);
+  });
+  server.Get("/udf/symbols", [g](const httplib::Request& req, httplib::Response& res) { g->udf_symbols(req, res); });
+  server.Get("/udf/search", [g](const httplib::Request& req, httplib::Response& res) { g->udf_search(req, res); });
+  server.Get("/udf/time", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::to_string(floor_div(wall_now(), ns_per_s)), "text/plain");
+  });
+  server.Get("/openapi.yaml", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(openapi_yaml, "application/yaml");
+  });
+}
+
+} // namespace cs::gateway

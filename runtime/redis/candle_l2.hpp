@@ -1,0 +1,56 @@
+#pragma once
+// L2 of the candle cache: one Redis sorted set per (symbol, interval), scored by open time in
+// epoch milliseconds, members the exact binary encoding of final candles (messages/candle_binary).
+// The caller cuts the series into blocks (actors/cache/series_block.hpp); each block keeps its
+// coverage as a marker member in the same set ("\0" + covered-to in ms, scored at the block
+// start), so candles and coverage expire, get evicted or flushed together and a reader can never
+// see coverage without the candles it vouches for. Coverage moves only forward and only when the
+// written span continues it, checked atomically by a Lua script. Keys carry a hash tag,
+// "cs:l2:{SYMBOL|1m}", so that one series lives on one Redis Cluster slot.
+// Not thread-safe (uses the caller's redis_client); failures are redis_error values.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "messages/candle.hpp"
+#include "runtime/redis/client.hpp"
+
+namespace cs::runtime {
+
+// One block's part of a write: every bucket in [lo, hi) is final and `candles` are all of them.
+struct l2_block_write {
+  timestamp_ns block_start = 0;
+  timestamp_ns lo = 0;
+  timestamp_ns hi = 0;
+  std::vector<candle> candles;
+};
+
+struct l2_block_read {
+  timestamp_ns block_start = 0;
+  timestamp_ns block_end = 0;
+  bool covered = false;        // a marker was found
+  timestamp_ns covered_to = 0; // when covered
+  std::vector<candle> candles; // every candle stored in [block_start, block_end), ascending
+};
+
+class candle_l2 {
+public:
+  // ttl: of a series' key, renewed by every write. Members scored below `trim_below` (a block
+  // start the caller computes) are dropped by every write, so a series keeps a bounded window.
+  explicit candle_l2(std::chrono::seconds ttl) : ttl_(ttl) {}
+
+  static std::string series_key(const candle_key& key);
+
+  // One pipelined round trip for all blocks of a final span of one series.
+  result<void, redis_error> write(redis_client& client, const candle_key& key, const std::vector<l2_block_write>& blocks,
+                                  timestamp_ns trim_below) const;
+
+  // Blocks with the given [start, end) bounds (ascending, contiguous), in one ZRANGEBYSCORE.
+  result<std::vector<l2_block_read>, redis_error> read(redis_client& client, const candle_key& key,
+                                                       const std::vector<std::pair<timestamp_ns, timestamp_ns>>& bounds) const;
+
+private:
+  std::chrono::seconds ttl_;
+};
+
+} // namespace cs::runtime
