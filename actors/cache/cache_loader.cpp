@@ -15,6 +15,8 @@ constexpr std::string_view component = "cache_loader";
 // Blocks read from L2 in one round trip, and promoted to L1 from one PostgreSQL read.
 constexpr std::int64_t l2_chunk = 16;
 constexpr std::size_t max_promoted = 64;
+// Blocks cut from one PostgreSQL read before the newest max_promoted are kept (newest-first reads).
+constexpr std::size_t max_scanned = 4096;
 
 using self_ptr = cache_loader_hdl::stateful_pointer<cache_loader_state>;
 using cache::block_data;
@@ -68,7 +70,9 @@ public:
     if (auto e = resolve_frontier()) return e;
     end_ = std::min(rq_.to, out_.answer.complete_to);
     if (rq_.limit <= 0 || walk_from_ >= end_) return {};
-    return rq_.newest ? newest() : oldest();
+    auto e = rq_.newest ? newest() : oldest();
+    if (!e) fill_l2();
+    return e;
   }
 
 private:
@@ -87,7 +91,10 @@ private:
   // L2 blocks [first, first + n), or nullopt when L2 is unavailable.
   std::optional<std::vector<runtime::l2_block_read>> read_l2(std::int64_t first, std::int64_t n) {
     auto* client = redis(self_, cfg_);
-    if (!client) return std::nullopt;
+    if (!client) {
+      if (cfg_.l2_enabled) ++out_.l2_errors; // down: counted, answered from PostgreSQL
+      return std::nullopt;
+    }
     std::vector<std::pair<timestamp_ns, timestamp_ns>> bounds;
     for (auto i = first; i < first + n; ++i) bounds.emplace_back(block_start(iv_, i), block_end(iv_, i));
     auto r = l2_.read(*client, rq_.key, bounds);
@@ -99,8 +106,21 @@ private:
     return std::move(*r);
   }
 
-  void promote(std::int64_t index, block_data b) {
-    if (out_.blocks.size() < max_promoted) out_.blocks.emplace_back(index, std::move(b));
+  void promote(std::int64_t index, block_data b, bool from_postgres = false) {
+    if (out_.blocks.size() >= max_promoted) return;
+    if (from_postgres) to_l2_.push_back({b.start, b.start, b.covered_to, b.candles});
+    out_.blocks.emplace_back(index, std::move(b));
+  }
+
+  // Blocks read from PostgreSQL go to L2 too, so the next node (or this one after an L1
+  // eviction) finds them there.
+  void fill_l2() {
+    if (to_l2_.empty()) return;
+    auto* client = redis(self_, cfg_);
+    if (!client) return;
+    const auto newest = block_index(iv_, to_l2_.back().block_start);
+    if (auto r = l2_.write(*client, rq_.key, to_l2_, block_start(iv_, newest - cfg_.l2_keep_blocks)); !r)
+      l2_failed(self_, cfg_, r.error(), out_.l2_errors);
   }
 
   caf::error oldest() {
@@ -150,7 +170,7 @@ private:
     const auto run_end = all ? end_ : std::min(end_, run.back().close_time);
     for (auto& [i, b] : cache::blocks_of_run(iv_, q_from, run_end, run, max_promoted)) {
       ++out_.answer.tiers.postgres;
-      promote(i, std::move(b));
+      promote(i, std::move(b), true);
     }
     for (auto& c : run) {
       if (c.open_time < rq_.from) continue;
@@ -213,16 +233,16 @@ private:
         if (head) {
           std::vector<candle> whole = std::move(*head);
           whole.insert(whole.end(), run.begin(), run.end());
-          for (auto& [i, b] : cache::blocks_of_run(iv_, bs, hi, whole, max_promoted)) {
+          for (auto& [i, b] : newest_blocks(cache::blocks_of_run(iv_, bs, hi, whole, max_scanned))) {
             ++out_.answer.tiers.postgres;
-            promote(i, std::move(b));
+            promote(i, std::move(b), true);
           }
           run_lo = hi; // promoted already
         }
       }
-      for (auto& [i, b] : cache::blocks_of_run(iv_, run_lo, hi, run, max_promoted)) {
+      for (auto& [i, b] : newest_blocks(cache::blocks_of_run(iv_, run_lo, hi, run, max_scanned))) {
         ++out_.answer.tiers.postgres;
-        promote(i, std::move(b));
+        promote(i, std::move(b), true);
       }
       if (more) {
         run.erase(run.begin());
@@ -237,6 +257,12 @@ private:
     return {};
   }
 
+  // The newest max_promoted of `blocks` (ascending): a newest-first read is about the recent end.
+  static std::vector<std::pair<std::int64_t, block_data>> newest_blocks(std::vector<std::pair<std::int64_t, block_data>> blocks) {
+    if (blocks.size() > max_promoted) blocks.erase(blocks.begin(), blocks.end() - static_cast<std::ptrdiff_t>(max_promoted));
+    return blocks;
+  }
+
   static block_data from_l2_view(const runtime::l2_block_read& b) { return {b.block_start, b.block_end, b.covered_to, b.candles}; }
 
   self_ptr self_;
@@ -245,6 +271,7 @@ private:
   load_reply& out_;
   runtime::candle_l2 l2_;
   interval iv_;
+  std::vector<runtime::l2_block_write> to_l2_;
   timestamp_ns walk_from_ = 0;
   timestamp_ns end_ = 0;
 };

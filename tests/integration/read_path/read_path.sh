@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The read path against real Kafka, Redis, PostgreSQL and a node (issue: read path):
+#  - every candle the API returns (oldest-first pages, newest-first, final and live) equals the
+#    offline reference field for field; so do /api/v1/history (the replaced service's API) and
+#    /udf/history; a 3m roll-up of the stored 1m candles equals the reference computed at 3m;
+#  - the cache tiers: a repeated query is answered from L1; with L1 evicted, from L2; with Redis
+#    flushed, from PostgreSQL; with Redis killed, still correctly (readiness "degraded"), and the
+#    node reconnects by itself when Redis is back;
+#  - a table of good and bad requests per endpoint, malformed requests, and the rate limit (429).
+source "$(dirname "$0")/../pipeline/lib.sh"
+checks="$repo/tests/integration/read_path/api_checks.py"
+redis_port=$(conf_get redis.port)
+redis() { redis-cli -p "$redis_port" "$@"; }
+setup_case read 4
+port=$(free_port)
+events=60000
+# 20 ms of event time per event: 20 minutes of candles per symbol, 5 symbols. Stored intervals
+# 5s,1m,1h: 3m is rolled up from 1m, 7s cannot be served. A 2-block L1 so that eviction happens.
+start_node rp "$port" --candle.intervals=5s,1m,1h --cache.l1-max-entries=2 \
+  --http.rate-limit=1000000 --http.rate-burst=1000000
+feed --symbols 5 --count "$events" --rate 0 --tick-us 20000 --jitter-ms 200 --seed 11 >"$work/feed.log" 2>&1 ||
+  fail "feed: $(tail -5 "$work/feed.log")"
+wait_committed "$events" 180 "$port"
+"$feed_bin" reference --config "$repo/config/candlestream.conf" --kafka.topic.events="$topic" \
+  --candle.intervals=5s,1m,3m,1h --topic-range --format csv --out "$work/ref.csv" 2>"$work/reference.err" ||
+  fail "reference: $(cat "$work/reference.err")"
+s0="${prefix}000" s1="${prefix}001" s2="${prefix}002"
+
+python3 "$checks" candles "$port" "$work/ref.csv" "$s0" 1m || fail "1m candles"
+python3 "$checks" candles "$port" "$work/ref.csv" "$s1" 5s || fail "5s candles"
+python3 "$checks" candles "$port" "$work/ref.csv" "$s0" 3m || fail "3m roll-up"
+python3 "$checks" candles "$port" "$work/ref.csv" "$s2" 1h || fail "1h candles"
+python3 "$checks" history "$port" "$work/ref.csv" "$s0" 1m m1 || fail "history API"
+python3 "$checks" udf "$port" "$work/ref.csv" "$s1" 1 1m || fail "UDF"
+python3 "$checks" requests "$port" "$s0" || fail "request table"
+
+# --- cache tiers -------------------------------------------------------------------------
+stat() { python3 "$checks" stats "$port" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)"; }
+q="/api/v1/candles?symbol=$s2&interval=1m&from=0&limit=300"
+curl -fs "http://127.0.0.1:$port$q" -o "$work/first.json" || fail "query"
+l1=$(stat "['l1']['hits']"); pg=$(stat "['postgres']['reads']"); l2=$(stat "['l2']['hits']")
+curl -fs "http://127.0.0.1:$port$q" -o "$work/again.json"
+cmp -s "$work/first.json" "$work/again.json" || fail "the same query answered differently"
+(( $(stat "['l1']['hits']") > l1 )) || fail "a repeated query was not answered from L1"
+(( $(stat "['postgres']['reads']") == pg )) || fail "a repeated query read PostgreSQL"
+log "L1: the repeated query was an L1 hit"
+# Other series push s2's block out of the 2-entry L1; L2 (filled by the first read) answers.
+for s in "$s0" "$s1" "${prefix}003" "${prefix}004"; do
+  curl -fs "http://127.0.0.1:$port/api/v1/candles?symbol=$s&interval=5s&from=0&limit=500" >/dev/null
+done
+pg=$(stat "['postgres']['reads']"); l2=$(stat "['l2']['hits']")
+curl -fs "http://127.0.0.1:$port$q" -o "$work/from_l2.json"
+cmp -s "$work/first.json" "$work/from_l2.json" || fail "the answer from L2 differs"
+(( $(stat "['l2']['hits']") > l2 )) || fail "after L1 eviction the query was not an L2 hit"
+(( $(stat "['postgres']['reads']") == pg )) || fail "after L1 eviction the query read PostgreSQL"
+log "L2: after L1 eviction the query was an L2 hit, identical"
+# Redis flushed: L1 evicted again, L2 empty: PostgreSQL answers, identically.
+redis FLUSHALL >/dev/null
+for s in "$s0" "$s1" "${prefix}003" "${prefix}004"; do
+  curl -fs "http://127.0.0.1:$port/api/v1/candles?symbol=$s&interval=5s&from=0&limit=400" >/dev/null
+done
+pg=$(stat "['postgres']['reads']"); l2m=$(stat "['l2']['misses']")
+curl -fs "http://127.0.0.1:$port$q" -o "$work/from_pg.json"
+cmp -s "$work/first.json" "$work/from_pg.json" || fail "the answer from PostgreSQL differs"
+(( $(stat "['l2']['misses']") > l2m )) || fail "with Redis flushed the query did not miss L2"
+(( $(stat "['postgres']['reads']") > pg )) || fail "with Redis flushed the query did not read PostgreSQL"
+log "PostgreSQL: with Redis flushed the query was read from PostgreSQL, identical"
+# Redis killed: every query still answers correctly, readiness says degraded, not down.
+"$repo/deploy/services" stop-one redis >/dev/null
+trap '"$repo/deploy/services" start-one redis >/dev/null 2>&1 || true; cleanup_case' EXIT
+# 5s candles of s1 span more blocks than L1 holds: these reads must go past L1 to a dead Redis.
+python3 "$checks" candles "$port" "$work/ref.csv" "$s1" 5s || fail "5s candles with Redis down"
+python3 "$checks" candles "$port" "$work/ref.csv" "$s0" 1m || fail "1m candles with Redis down"
+python3 "$checks" candles "$port" "$work/ref.csv" "$s2" 3m || fail "3m roll-up with Redis down"
+ready=$(curl -s -o "$work/ready.json" -w '%{http_code}' "http://127.0.0.1:$port/health/ready")
+[[ "$ready" == 200 ]] && grep -q '"status":"degraded"' "$work/ready.json" ||
+  fail "with Redis down /health/ready must be 200 degraded: $ready $(cat "$work/ready.json")"
+[[ "$(stat "['l2']['up']")" == False ]] || fail "L2 still reported up with Redis down"
+log "Redis down: answers equal the reference, readiness degraded"
+"$repo/deploy/services" start-one redis >/dev/null || fail "cannot restart Redis"
+# The loaders retry Redis after a backoff: reads reach L2 again without a node restart.
+deadline=$((SECONDS + 30)); up=False
+while ((SECONDS < deadline)); do
+  for s in "$s0" "$s1" "${prefix}003" "${prefix}004"; do # past the 2-block L1, so L2 is asked
+    curl -fs "http://127.0.0.1:$port/api/v1/candles?symbol=$s&interval=5s&from=0&limit=300" >/dev/null
+  done
+  up=$(stat "['l2']['up']"); [[ "$up" == True ]] && break; sleep 1
+done
+[[ "$up" == True ]] || fail "the node did not reconnect to Redis within 30 s"
+curl -s "http://127.0.0.1:$port/health/ready" | grep -q '"status":"ready"' || fail "readiness not back to ready"
+log "Redis back: the node reconnected by itself"
+
+# --- rate limit ----------------------------------------------------------------------------
+kill -9 "$pid_rp"; wait "$pid_rp" 2>/dev/null || true
+port2=$(free_port)
+start_node rl "$port2" --candle.intervals=5s,1m,1h --http.rate-limit=5 --http.rate-burst=5
+codes=$(for _ in $(seq 1 30); do curl -s -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$port2/udf/time"; done | sort | uniq -c)
+grep -q ' 429$' <<<"$codes" || fail "no 429 after 30 quick requests at 5/s: $codes"
+curl -s -D - -o "$work/429.json" "http://127.0.0.1:$port2/udf/time" | grep -qi '^retry-after:' || fail "429 without Retry-After"
+grep -q '"code":"rate_limited"' "$work/429.json" || fail "429 body: $(cat "$work/429.json")"
+log "rate limit: $(tr '\n' ' ' <<<"$codes")"
+log "PASS"
