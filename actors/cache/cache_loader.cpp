@@ -106,6 +106,17 @@ private:
     return std::move(*r);
   }
 
+  // Whether an L2 block answers everything the range needs of it (up to need_hi); counted.
+  bool l2_covers(const runtime::l2_block_read& b, timestamp_ns need_hi) {
+    if (!b.covered || b.covered_to < need_hi) {
+      ++out_.l2_misses;
+      return false;
+    }
+    ++out_.l2_hits;
+    ++out_.answer.tiers.l2;
+    return true;
+  }
+
   void promote(std::int64_t index, block_data b, bool from_postgres = false) {
     if (out_.blocks.size() >= max_promoted) return;
     if (from_postgres) to_l2_.push_back({b.start, b.start, b.covered_to, b.candles});
@@ -134,15 +145,9 @@ private:
       if (!blocks) break;
       for (auto& b : *blocks) {
         const auto need_hi = std::min(b.block_end, end_);
-        if (!b.covered || b.covered_to < need_hi) {
-          hit = false;
-          ++out_.l2_misses;
-          break;
-        }
-        ++out_.l2_hits;
-        ++out_.answer.tiers.l2;
+        if (!(hit = l2_covers(b, need_hi))) break;
         const auto before = answer.size();
-        cache::append_range(from_l2_view(b), std::max(rq_.from, b.block_start), need_hi, answer);
+        cache::append_range(b.candles, std::max(rq_.from, b.block_start), need_hi, answer);
         remaining -= static_cast<std::int64_t>(answer.size() - before);
         promote(idx, from_l2(std::move(b)));
         ++idx;
@@ -196,15 +201,9 @@ private:
       for (auto it = blocks->rbegin(); it != blocks->rend(); ++it) {
         auto& b = *it;
         const auto need_lo = std::max(walk_from_, b.block_start), need_hi = std::min(end_, b.block_end);
-        if (!b.covered || b.covered_to < need_hi) {
-          hit = false;
-          ++out_.l2_misses;
-          break;
-        }
-        ++out_.l2_hits;
-        ++out_.answer.tiers.l2;
+        if (!(hit = l2_covers(b, need_hi))) break;
         std::vector<candle> part;
-        cache::append_range(from_l2_view(b), need_lo, need_hi, part);
+        cache::append_range(b.candles, need_lo, need_hi, part);
         if (static_cast<std::int64_t>(part.size()) > remaining) {
           part.erase(part.begin(), part.end() - remaining);
           out_.answer.truncated = true;
@@ -262,8 +261,6 @@ private:
     if (blocks.size() > max_promoted) blocks.erase(blocks.begin(), blocks.end() - static_cast<std::ptrdiff_t>(max_promoted));
     return blocks;
   }
-
-  static block_data from_l2_view(const runtime::l2_block_read& b) { return {b.block_start, b.block_end, b.covered_to, b.candles}; }
 
   self_ptr self_;
   const loader_config& cfg_;

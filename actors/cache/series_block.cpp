@@ -64,8 +64,8 @@ std::vector<std::pair<std::int64_t, block_data>> blocks_of_run(const interval& i
   return out;
 }
 
-void append_range(const block_data& b, timestamp_ns lo, timestamp_ns hi, std::vector<candle>& out) {
-  for (auto it = first_at_or_after(b.candles, lo); it != b.candles.end() && it->open_time < hi; ++it) out.push_back(*it);
+void append_range(const std::vector<candle>& ascending, timestamp_ns lo, timestamp_ns hi, std::vector<candle>& out) {
+  for (auto it = first_at_or_after(ascending, lo); it != ascending.end() && it->open_time < hi; ++it) out.push_back(*it);
 }
 
 } // namespace cs::cache

@@ -55,7 +55,10 @@ std::optional<block_data> extend_block(const block_data* existing, const interva
 std::vector<std::pair<std::int64_t, block_data>> blocks_of_run(const interval& iv, timestamp_ns from, timestamp_ns to,
                                                                const std::vector<candle>& run, std::size_t max_blocks);
 
-// Appends the candles of `b` with lo <= open_time < hi to out.
-void append_range(const block_data& b, timestamp_ns lo, timestamp_ns hi, std::vector<candle>& out);
+// Appends the candles of `b` (or of an ascending vector) with lo <= open_time < hi to out.
+void append_range(const std::vector<candle>& ascending, timestamp_ns lo, timestamp_ns hi, std::vector<candle>& out);
+inline void append_range(const block_data& b, timestamp_ns lo, timestamp_ns hi, std::vector<candle>& out) {
+  append_range(b.candles, lo, hi, out);
+}
 
 } // namespace cs::cache

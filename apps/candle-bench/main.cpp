@@ -1,11 +1,13 @@
 // candle-bench: measurements of candlestream.
 //   candle-bench core [--json]      decode+validate, aggregation throughput, bytes per live candle
 //   candle-bench pipeline [--json]  Kafka -> candle-node -> PostgreSQL end to end, vs a bare consumer
+//   candle-bench http [--json]      the node's read API under wrk (L1, PostgreSQL, history), vs a bare cpp-httplib server
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "core_bench.hpp"
+#include "http_bench.hpp"
 #include "pipeline_bench.hpp"
 
 int main(int argc, char** argv) {
@@ -33,6 +35,26 @@ int main(int argc, char** argv) {
   pipe_cmd->add_option("--timeout", pipe.timeout_s, "seconds to wait for the node");
   pipe_cmd->add_flag("--keep-topic", pipe.keep_topic, "do not delete the benchmark topic");
 
+  cs::bench::http_options http;
+  auto* http_cmd = app.add_subcommand("http", "feed a candle-node, then load its read API with wrk: a 300-candle answer from L1, "
+                                              "the same from PostgreSQL, /api/v1/history; compare with a bare cpp-httplib server "
+                                              "answering the same bytes (needs deploy/services up and wrk)");
+  http_cmd->add_flag("--json", http.json, "print one JSON object (l1_req_per_sec, l1_p50_ms, l1_p99_ms, ceiling_req_per_sec, ..., "
+                                          "response_bytes, connections)");
+  http_cmd->add_option("--duration", http.duration_s, "measured seconds per wrk run")->check(CLI::PositiveNumber);
+  http_cmd->add_option("--warmup", http.warmup_s, "unmeasured seconds of wrk before each measured run")->check(CLI::NonNegativeNumber);
+  http_cmd->add_option("--connections", http.connections, "wrk connections")->check(CLI::PositiveNumber);
+  http_cmd->add_option("--wrk-threads", http.wrk_threads, "wrk threads")->check(CLI::PositiveNumber);
+  http_cmd->add_option("--rounds", http.rounds, "interleaved rounds of (ceiling, node L1, history); medians are reported")
+    ->check(CLI::PositiveNumber);
+  http_cmd->add_option("--http-threads", http.http_threads, "server threads of the node (http.threads) and of the ceiling server")
+    ->check(CLI::PositiveNumber);
+  http_cmd->add_option("--symbols", http.symbols, "symbols fed")->check(CLI::PositiveNumber);
+  http_cmd->add_option("--minutes", http.minutes, "minutes of event time fed per symbol (at least 340)")->check(CLI::PositiveNumber);
+  http_cmd->add_option("--config", http.config_file, "candlestream config file (brokers, PostgreSQL, node settings)");
+  http_cmd->add_option("--timeout", http.timeout_s, "seconds to wait for the node (ingestion, readiness)");
+  http_cmd->add_flag("--keep", http.keep, "keep the benchmark topic and the bench's rows in PostgreSQL");
+
   CLI11_PARSE(app, argc, argv);
   if (*core_cmd) return cs::bench::run_core(core, std::cout);
   if (*pipe_cmd) {
@@ -40,6 +62,14 @@ int main(int argc, char** argv) {
       return cs::bench::run_pipeline(pipe, argv[0], std::cout);
     } catch (const std::exception& e) {
       std::cerr << "candle-bench pipeline: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  if (*http_cmd) {
+    try {
+      return cs::bench::run_http(http, argv[0], std::cout);
+    } catch (const std::exception& e) {
+      std::cerr << "candle-bench http: " << e.what() << "\n";
       return 1;
     }
   }

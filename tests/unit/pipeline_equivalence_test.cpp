@@ -78,6 +78,18 @@ struct pipeline_sim {
   }
 };
 
+// The events of a stream the decoder accepts, with their offsets: what the core is run on.
+std::vector<bid_ask_event> valid_events(event_decoder& decoder, const stream_case& sc) {
+  std::vector<bid_ask_event> valid;
+  for (std::size_t i = 0; i < sc.payloads.size(); ++i) {
+    bid_ask_event e;
+    if (!decoder.decode(sc.payloads[i], test_now, e).ok()) continue;
+    e.offset = static_cast<std::int64_t>(i);
+    valid.push_back(e);
+  }
+  return valid;
+}
+
 raw_batch make_batch(const stream_case& sc, std::size_t from, std::size_t to) {
   raw_batch b;
   b.partition = 0;
@@ -101,14 +113,7 @@ TEST_CASE("router + candle keepers with checkpoints and crashes equal the core")
     std::uint64_t restarts = 0;
     const auto sc = random_stream(rng);
     // Reference: the core over the valid events.
-    std::vector<bid_ask_event> valid;
-    for (std::size_t i = 0; i < sc.payloads.size(); ++i) {
-      bid_ask_event e;
-      if (!decoder.decode(sc.payloads[i], test_now, e).ok()) continue;
-      e.offset = static_cast<std::int64_t>(i);
-      valid.push_back(e);
-    }
-    const auto whole = run_uninterrupted(config_of(ivs, sc.lateness), valid);
+    const auto whole = run_uninterrupted(config_of(ivs, sc.lateness), valid_events(decoder, sc));
 
     pipeline_sim sim{ivs, {sc.lateness, 10 * ns_per_s}, nullptr, {}, {}};
     fake_store store;
@@ -157,14 +162,7 @@ TEST_CASE("queries see every final candle: the store below the committed frontie
   std::uint64_t checked_candles = 0, checked_spans = 0, from_recent = 0;
   for (int s = 0; s < 400; ++s) {
     const auto sc = random_stream(rng);
-    std::vector<bid_ask_event> valid;
-    for (std::size_t i = 0; i < sc.payloads.size(); ++i) {
-      bid_ask_event e;
-      if (!decoder.decode(sc.payloads[i], test_now, e).ok()) continue;
-      e.offset = static_cast<std::int64_t>(i);
-      valid.push_back(e);
-    }
-    const auto whole = run_uninterrupted(config_of(ivs, sc.lateness), valid);
+    const auto whole = run_uninterrupted(config_of(ivs, sc.lateness), valid_events(decoder, sc));
     std::map<std::tuple<std::string, interval, timestamp_ns>, candle> truth;
     for (const auto& c : whole.all)
       if (c.closed) truth[{c.symbol, c.iv, c.open_time}] = c;
