@@ -50,7 +50,7 @@ std::string parse_iso8601(std::string_view text, timestamp_ns& out) {
   if (has_time) {
     const char separator = text[p.i++];
     if (!p.digits(2, hour) || !p.take(':') || !p.digits(2, minute))
-      return std::string("expected hh:mm after '") + separator + "'";
+      return separator == ' ' ? "expected hh:mm after the date" : "expected hh:mm after 'T'";
     if (p.take(':') && !p.digits(2, second)) return "expected two digits of seconds";
     if (hour > 23 || minute > 59 || second > 59) return "time of day out of range";
     if (p.at('.') || p.at(',')) {

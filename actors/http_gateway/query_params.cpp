@@ -1,9 +1,12 @@
 #include "actors/http_gateway/query_params.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <iterator>
 #include <utility>
 
+#include "messages/civil_date.hpp"
+#include "messages/iso8601.hpp"
 #include "messages/symbol.hpp"
 
 namespace cs::api {
@@ -27,23 +30,9 @@ constexpr std::int64_t api_seconds_max = api_time_max / ns_per_s;
 constexpr std::int64_t api_ms_min = api_time_min / ns_per_ms;
 constexpr std::int64_t api_ms_max = api_time_max / ns_per_ms;
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
+// The API range is whole days.
 static_assert(days_from_civil(1900, 1, 1) * ns_per_day == api_time_min);
 static_assert(days_from_civil(2201, 1, 1) * ns_per_day - 1 == api_time_max);
-
-constexpr unsigned days_in_month(std::int64_t y, unsigned m) {
-  constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : days[m - 1];
-}
 
 // The client's value as the error message quotes it: bounded and printable, because it is
 // echoed into a response body and into logs.
@@ -82,73 +71,43 @@ bool parse_int(std::string_view s, std::int64_t& out, bool& overflow) {
   return ec == std::errc{} && ptr == s.data() + s.size();
 }
 
-struct iso_cursor {
-  std::string_view s;
-  std::size_t i = 0;
+// parse_iso8601 (messages/iso8601.hpp) takes more forms than the API documents (docs/openapi.yaml):
+// these refuse the extras with the reasons the API has always given, in the order it gave them.
+constexpr std::size_t iso_date_length = 10; // YYYY-MM-DD
 
-  bool at_end() const { return i == s.size(); }
-  bool take(char c) {
-    if (i >= s.size() || s[i] != c) return false;
-    ++i;
-    return true;
-  }
-  bool digits(std::size_t n, int& out) {
-    if (s.size() - i < n) return false;
-    int v = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-      const char c = s[i + k];
-      if (c < '0' || c > '9') return false;
-      v = v * 10 + (c - '0');
-    }
-    i += n;
-    out = v;
-    return true;
-  }
-};
+// Whether a valid date is followed by something other than 'T' (a ' ' separator, or a zone).
+bool date_without_t(std::string_view text) {
+  if (text.size() <= iso_date_length || text[iso_date_length] == 'T' || text[iso_date_length] == 't') return false;
+  timestamp_ns ignored = 0;
+  const std::string why = parse_iso8601(text.substr(0, iso_date_length), ignored);
+  return why.empty() || why == iso8601_out_of_range;
+}
 
-// Returns the reason the text is not an accepted ISO-8601 instant, or empty on success.
+// On well-formed text (a date, 'T', a time, maybe a fraction and a zone): a ',' for the decimal
+// point, more than 9 fraction digits, or a zone "+hh:".
+std::string api_time_form(std::string_view text) {
+  constexpr std::size_t max_fraction_digits = 9;
+  constexpr std::string_view bad_zone = "expected a zone: Z, +hh:mm or -hh:mm";
+  if (const auto mark = text.find_first_of(".,"); mark != std::string_view::npos) {
+    if (text[mark] == ',') return std::string(bad_zone);
+    const auto end = std::min(text.find_first_not_of("0123456789", mark + 1), text.size());
+    if (end - mark - 1 > max_fraction_digits) return "more than 9 fraction digits";
+  }
+  if (text.back() == ':') return std::string(bad_zone);
+  return {};
+}
+
+// Returns the reason the text is not an accepted ISO-8601 time in the API's range, or empty.
 std::string parse_iso(std::string_view text, timestamp_ns& out) {
-  iso_cursor p{text};
-  int year = 0, month = 0, day = 0;
-  if (!p.digits(4, year) || !p.take('-') || !p.digits(2, month) || !p.take('-') || !p.digits(2, day))
-    return "not a time (expected YYYY-MM-DD at the start)";
-  if (month < 1 || month > 12) return "month out of range";
-  if (day < 1 || static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month)))
-    return "day out of range for the month";
-  int hour = 0, minute = 0, second = 0;
-  std::int64_t fraction_ns = 0;
-  std::int64_t offset_s = 0;
-  if (!p.at_end()) {
-    if (!p.take('T') && !p.take('t')) return "expected 'T' after the date";
-    if (!p.digits(2, hour) || !p.take(':') || !p.digits(2, minute)) return "expected hh:mm after 'T'";
-    if (p.take(':') && !p.digits(2, second)) return "expected two digits of seconds";
-    if (hour > 23 || minute > 59 || second > 59) return "time of day out of range";
-    if (p.take('.')) {
-      int n = 0;
-      for (int d = 0; n < 10 && p.digits(1, d); ++n) fraction_ns = fraction_ns * 10 + d;
-      if (n == 0) return "expected digits after '.'";
-      if (n > 9) return "more than 9 fraction digits";
-      for (int k = n; k < 9; ++k) fraction_ns *= 10;
-    }
-    if (!p.at_end() && !p.take('Z') && !p.take('z')) {
-      const char sign = p.s[p.i++];
-      if (sign != '+' && sign != '-' && sign != ' ') return "expected a zone: Z, +hh:mm or -hh:mm";
-      int oh = 0, om = 0;
-      if (!p.digits(2, oh)) return "expected a zone: Z, +hh:mm or -hh:mm";
-      if (!p.at_end()) {
-        p.take(':');
-        if (!p.digits(2, om)) return "expected a zone: Z, +hh:mm or -hh:mm";
-      }
-      if (oh > 23 || om > 59) return "zone offset out of range";
-      offset_s = (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-    }
-    if (!p.at_end()) return "unexpected text after the time";
-  }
-  // A 4-digit year keeps these seconds far inside int64; the range check precedes scaling to ns.
-  const std::int64_t secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-                            hour * 3600 + minute * 60 + second - offset_s;
-  if (secs < api_seconds_min || secs > api_seconds_max) return "out of range";
-  out = secs * ns_per_s + fraction_ns;
+  if (date_without_t(text)) return "expected 'T' after the date";
+  timestamp_ns t = 0;
+  const std::string why = parse_iso8601(text, t);
+  if (why.empty() || why == iso8601_out_of_range) // well formed: the API's forms first, then its range
+    if (auto form = api_time_form(text); !form.empty()) return form;
+  if (why == iso8601_out_of_range) return "out of range";
+  if (!why.empty()) return why;
+  if (t < api_time_min || t > api_time_max) return "out of range";
+  out = t;
   return {};
 }
 
@@ -160,6 +119,14 @@ api_result<std::optional<std::string_view>> lookup(const query_map& q, std::stri
   if (std::next(lo) != hi)
     return R::failure(code_bad_parameter, std::string("parameter '").append(name).append("' given more than once"));
   return R::success(std::string_view(lo->second));
+}
+
+// `fill`, none when absent.
+api_result<fill_mode> optional_fill(const query_map& q) {
+  auto text = lookup(q, "fill");
+  if (!text.ok) return api_result<fill_mode>::failure(text);
+  if (!text.value) return api_result<fill_mode>::success(fill_mode::none);
+  return parse_fill(*text.value);
 }
 
 api_result<std::string_view> require(const query_map& q, std::string_view name, std::string_view valid) {
@@ -215,13 +182,9 @@ api_result<history_query> parse_history(const query_map& q, limit_policy limits,
   if (!countback.ok) return R::failure(countback);
   out.countback = countback.value;
 
-  auto fill_text = lookup(q, "fill");
-  if (!fill_text.ok) return R::failure(fill_text);
-  if (fill_text.value) {
-    auto f = parse_fill(*fill_text.value);
-    if (!f.ok) return R::failure(f);
-    out.fill = f.value;
-  }
+  auto fill = optional_fill(q);
+  if (!fill.ok) return R::failure(fill);
+  out.fill = fill.value;
   return R::success(std::move(out));
 }
 
@@ -352,13 +315,9 @@ api_result<candles_query> parse_candles_query(const query_map& q, limit_policy l
   if (!limit.ok) return R::failure(limit);
   out.limit = limit.value;
 
-  auto fill_text = lookup(q, "fill");
-  if (!fill_text.ok) return R::failure(fill_text);
-  if (fill_text.value) {
-    auto f = parse_fill(*fill_text.value);
-    if (!f.ok) return R::failure(f);
-    out.fill = f.value;
-  }
+  auto fill = optional_fill(q);
+  if (!fill.ok) return R::failure(fill);
+  out.fill = fill.value;
   return R::success(std::move(out));
 }
 

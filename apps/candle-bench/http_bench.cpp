@@ -424,6 +424,12 @@ struct phase_figures {
 };
 
 // Measures a node phase: wrk runs plus what the node's counters and CPU did during the measured part.
+std::string counters_of(const node_stats& d) {
+  return "l1.hits +" + std::to_string(d.l1_hits) + ", l1.misses +" + std::to_string(d.l1_misses) + ", l2.hits +" +
+         std::to_string(d.l2_hits) + ", l2.misses +" + std::to_string(d.l2_misses) + ", postgres.reads +" +
+         std::to_string(d.pg_reads) + ", http.requests +" + std::to_string(d.http_requests);
+}
+
 load_result measure_node(const wrk_runner& wrk, int port, pid_t pid, const std::string& path, const std::string& script,
                          phase_figures& fig) {
   if (wrk.opt.warmup_s > 0) (void)wrk.run(port, path, script, wrk.opt.warmup_s);
@@ -433,7 +439,9 @@ load_result measure_node(const wrk_runner& wrk, int port, pid_t pid, const std::
   auto r = wrk.run(port, path, script, wrk.opt.duration_s);
   fig.wall_s += seconds_since(t0);
   fig.node_cpu_s += cpu_seconds(pid) - cpu0;
-  fig.delta += stats_of(port) - before;
+  const auto delta = stats_of(port) - before;
+  fig.delta += delta;
+  std::cerr << "  node counters during the run: " << counters_of(delta) << "\n";
   fig.runs.push_back(r);
   return r;
 }
@@ -503,11 +511,15 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
     (void)admin.delete_topic(topic);
     if (own_candles_topic) (void)admin.delete_topic(candles_topic);
     // The rows of the bench's symbols and its topic's checkpoints: nobody else reads them.
-    (void)pg->transact([&](pqxx::work& w) {
-      w.exec_params("delete from candles where symbol like $1", symbol_prefix + "%");
-      w.exec_params("delete from candle_series where symbol like $1", symbol_prefix + "%");
-      w.exec_params("delete from partition_checkpoint where topic = $1", topic);
-    });
+    auto remove = [&] {
+      return pg->transact([&](pqxx::work& w) {
+        w.exec_params("delete from candles where symbol like $1", symbol_prefix + "%");
+        w.exec_params("delete from candle_series where symbol like $1", symbol_prefix + "%");
+        w.exec_params("delete from partition_checkpoint where topic = $1", topic);
+      });
+    };
+    if (!remove() && !(pg->reconnect() && remove()))
+      std::cerr << "candle-bench http: could not delete the rows of " << symbol_prefix << "* from PostgreSQL\n";
   }};
 
   // Event time: `minutes` whole minutes ending at the last whole minute before now.
@@ -526,6 +538,7 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
   auto node_args = [&](const std::string& name, const std::vector<std::string>& extra) {
     std::vector<std::string> a = {node_bin,
                                   "--kafka.topic.events=" + topic,
+                                  "--kafka.topic.events.partitions=" + std::to_string(topic_partitions),
                                   "--kafka.group=bench-http-" + id,
                                   "--node.name=" + name,
                                   "--node.http-port=" + std::to_string(port),

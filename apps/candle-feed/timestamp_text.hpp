@@ -21,20 +21,9 @@ runtime::result<timestamp_ns> parse_timestamp(std::string_view text, ts_unit uni
 
 // ISO-8601 in UTC or with an offset: YYYY-MM-DD, optionally followed by 'T' or ' ' and
 // HH:MM[:SS[.fraction]], optionally followed by 'Z', +HH:MM, +HHMM or +HH (or '-'). Without a zone
-// the time is taken as UTC: candlestream's time is UTC everywhere.
+// the time is taken as UTC: candlestream's time is UTC everywhere. cs::parse_iso8601
+// (messages/iso8601.hpp) without the forms only the HTTP API takes (a ' ' for a zone's '+', a
+// fraction of HH:MM).
 runtime::result<timestamp_ns> parse_iso8601(std::string_view text);
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  constexpr std::int64_t days_per_era = 146097;
-  constexpr std::int64_t years_per_era = 400;
-  constexpr std::int64_t epoch_shift = 719468; // 0000-03-01 to 1970-01-01
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - (years_per_era - 1)) / years_per_era;
-  const auto yoe = static_cast<unsigned>(y - era * years_per_era);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * days_per_era + static_cast<std::int64_t>(doe) - epoch_shift;
-}
 
 } // namespace cs::feed

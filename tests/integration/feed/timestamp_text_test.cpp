@@ -1,6 +1,7 @@
 // Timestamps in CSV cells: units with fractions, ISO-8601 with zones, and what is refused.
 #include <catch2/catch.hpp>
 
+#include "messages/civil_date.hpp"
 #include "timestamp_text.hpp"
 
 namespace {
