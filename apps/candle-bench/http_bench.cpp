@@ -446,6 +446,14 @@ load_result measure_node(const wrk_runner& wrk, int port, pid_t pid, const std::
   return r;
 }
 
+// The 1-minute load average: the machine is shared, and the figures mean little when it is busy.
+double load_average() {
+  std::ifstream f("/proc/loadavg");
+  double l = 0;
+  f >> l;
+  return l;
+}
+
 struct cleanup_guard {
   std::function<void()> f;
   ~cleanup_guard() {
@@ -660,6 +668,7 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
   }};
   std::ofstream(script) << wrk_script({});
   wrk_runner wrk{opt};
+  const double load_before = load_average();
   phase_figures ceil_fig, l1_fig, hist_fig, cold_fig;
   for (int round = 1; round <= opt.rounds; ++round) {
     auto c = wrk.measure(ceiling_port, path, script);
@@ -715,6 +724,7 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
   // Extra, ceiling after the cold phase: shows whether the machine itself drifted.
   auto c_end = wrk.measure(ceiling_port, path, script);
   log << "ceiling again: " << line_of(c_end) << "\n";
+  const double load_after = load_average();
   const auto cold_delta = cold_fig.delta;
   const double cold_cpu_share = cold_fig.wall_s > 0 ? cold_fig.node_cpu_s / cold_fig.wall_s : 0;
   stop_child(node_pid);
@@ -756,6 +766,8 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
     j["errors"] = ceil_fig.errors() + l1_fig.errors() + hist_fig.errors() + cold_fig.errors();
     j["rounds"] = opt.rounds;
     j["duration_s"] = opt.duration_s;
+    j["load_average_before"] = load_before;
+    j["load_average_after"] = load_after;
     out << j.dump() << "\n";
   } else {
     out << "request:   GET " << path << "\n"
@@ -781,7 +793,9 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
         << " per request, l1.hits " << fmt(static_cast<double>(cold_delta.l1_hits) / cold_requests, 2)
         << " per request; node CPU " << fmt(cold_cpu_share, 2) << " cores; same bytes as from L1: " << (cold_same_bytes ? "yes" : "NO")
         << "\n"
-        << "ceiling after the cold phase: " << line_of(c_end) << "\n";
+        << "ceiling after the cold phase: " << line_of(c_end) << "\n"
+        << "machine:   " << std::thread::hardware_concurrency() << " cores, 1-minute load average " << fmt(load_before, 2)
+        << " before the load and " << fmt(load_after, 2) << " after (wrk, both servers and anything else share them)\n";
     const auto errors = ceil_fig.errors() + l1_fig.errors() + hist_fig.errors() + cold_fig.errors();
     if (errors) out << "errors:    " << errors << " socket errors or non-2xx answers in the measured runs\n";
     if (l1d.rate_limited + cold_delta.rate_limited) out << "warning:   the node answered 429 during the load\n";
