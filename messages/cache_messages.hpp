@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "messages/candle.hpp"
+#include "messages/encoded_candles.hpp"
 
 namespace cs {
 
@@ -40,7 +41,7 @@ typename Inspector::result_type inspect(Inspector& f, tier_counts& x) {
 }
 
 struct range_reply {
-  std::vector<candle> candles;  // ascending, all final
+  encoded_candles candles;      // ascending, all final, with their JSON
   timestamp_ns complete_to = 0; // the frontier used (resolved when the request had no_frontier)
   bool truncated = false;       // `limit` cut the answer: more candles lie in the range
   bool series_known = false;    // PostgreSQL has candles of this (symbol, interval)

@@ -46,16 +46,15 @@ void write_through_l1(self_ptr self, const final_span& span) {
   const auto now = now_ns();
   for (auto i = block_index(iv, span.from), last = block_index(iv, span.to - 1); i <= last; ++i) {
     block_key k{span.key.symbol, iv, i};
-    const auto* existing = l1.peek_mut(k, now);
-    auto next = cache::extend_block(existing ? existing->get() : nullptr, iv, i, span);
-    if (next) l1.put(std::move(k), std::make_shared<const cache::block_data>(std::move(*next)), now);
+    if (auto* existing = l1.peek_mut(k, now)) cache::extend_block(*existing, iv, i, span);
+    else if (auto fresh = cache::start_block(iv, i, span)) l1.put(std::move(k), std::move(*fresh), now);
   }
 }
 
 void promote(self_ptr self, const candle_key& key, std::vector<std::pair<std::int64_t, cache::block_data>>& blocks) {
   const auto now = now_ns();
   for (auto& [i, b] : blocks)
-    self->state.l1->put(block_key{key.symbol, key.iv, i}, std::make_shared<const cache::block_data>(std::move(b)), now);
+    self->state.l1->put(block_key{key.symbol, key.iv, i}, std::move(b), now);
 }
 
 void add_loader_counts(self_ptr self, const load_reply& r) {
@@ -70,7 +69,7 @@ void add_loader_counts(self_ptr self, const load_reply& r) {
 
 // What L1 alone answers of a range: candles, how far it got, whether it is done.
 struct l1_walk {
-  std::vector<candle> candles;
+  encoded_candles candles;
   std::int64_t next_index = 0; // first block not answered (oldest) / last (newest)
   bool done = false;
   bool truncated = false;
@@ -91,12 +90,12 @@ l1_walk walk_oldest(self_ptr self, const range_request& rq, timestamp_ns walk_fr
     }
     const auto* b = l1.get(block_key{rq.key.symbol, iv, idx}, now);
     const auto need_hi = std::min(end, block_end(iv, idx));
-    if (!b || !(*b)->covers(need_hi)) break;
+    if (!b || !b->covers(need_hi)) break;
     ++w.hits;
-    cache::append_range(**b, std::max(rq.from, start), need_hi, w.candles);
+    cache::append_range(*b, std::max(rq.from, start), need_hi, w.candles);
     if (static_cast<std::int64_t>(w.candles.size()) >= rq.limit) {
       w.truncated = static_cast<std::int64_t>(w.candles.size()) > rq.limit || need_hi < end;
-      w.candles.resize(static_cast<std::size_t>(rq.limit));
+      w.candles.keep(0, static_cast<std::size_t>(rq.limit));
       w.done = true;
       break;
     }
@@ -110,7 +109,7 @@ l1_walk walk_newest(self_ptr self, const range_request& rq, timestamp_ns walk_fr
   auto& l1 = *self->state.l1;
   const auto& iv = rq.key.iv;
   const auto now = now_ns();
-  std::vector<std::vector<candle>> parts; // newest first
+  std::vector<encoded_candles> parts; // newest first
   std::int64_t got = 0;
   auto idx = block_index(iv, end - 1);
   for (std::int64_t n = 0; n < max_l1_walk; ++n, --idx) {
@@ -120,14 +119,14 @@ l1_walk walk_newest(self_ptr self, const range_request& rq, timestamp_ns walk_fr
     }
     const auto* b = l1.get(block_key{rq.key.symbol, iv, idx}, now);
     const auto need_lo = std::max(walk_from, block_start(iv, idx)), need_hi = std::min(end, block_end(iv, idx));
-    if (!b || !(*b)->covers(need_hi)) break;
+    if (!b || !b->covers(need_hi)) break;
     ++w.hits;
-    std::vector<candle> part;
-    cache::append_range(**b, need_lo, need_hi, part);
+    encoded_candles part;
+    cache::append_range(*b, need_lo, need_hi, part);
     got += static_cast<std::int64_t>(part.size());
     if (got >= rq.limit) {
       const auto extra = got - rq.limit;
-      part.erase(part.begin(), part.begin() + extra);
+      part.keep(static_cast<std::size_t>(extra), part.size());
       w.truncated = extra > 0 || need_lo > walk_from;
       parts.push_back(std::move(part));
       w.done = true;
@@ -135,7 +134,7 @@ l1_walk walk_newest(self_ptr self, const range_request& rq, timestamp_ns walk_fr
     }
     parts.push_back(std::move(part));
   }
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) w.candles.insert(w.candles.end(), it->begin(), it->end());
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) w.candles.append(*it);
   w.next_index = idx;
   return w;
 }
@@ -191,8 +190,12 @@ cache_hdl::behavior_type cache_actor(cache_hdl::stateful_pointer<cache_actor_sta
               add_loader_counts(self, r);
               promote(self, part.key, r.blocks);
               auto& a = r.answer;
-              if (head_is_newer) a.candles.insert(a.candles.end(), head.candles.begin(), head.candles.end());
-              else a.candles.insert(a.candles.begin(), head.candles.begin(), head.candles.end());
+              if (head_is_newer) {
+                a.candles.append(head.candles);
+              } else {
+                head.candles.append(a.candles);
+                a.candles = std::move(head.candles);
+              }
               a.truncated = a.truncated || head.truncated;
               a.tiers.l1 += head.tiers.l1;
               a.series_known = series_known || !a.candles.empty();

@@ -28,7 +28,8 @@ struct cache_config {
 };
 
 struct cache_actor_state {
-  using l1_cache = tinylfu_cache<cache::block_key, std::shared_ptr<const cache::block_data>, cache::block_key_hash>;
+  // Blocks are extended in place by write-through; answers copy their bytes out.
+  using l1_cache = tinylfu_cache<cache::block_key, cache::block_data, cache::block_key_hash>;
   explicit cache_actor_state();
   std::unique_ptr<l1_cache> l1;
   std::vector<cache_loader_hdl> loaders;

@@ -53,8 +53,13 @@ void l2_failed(self_ptr self, const loader_config& cfg, const runtime::redis_err
   if (self->state.redis && !self->state.redis->connected()) self->state.redis.reset();
 }
 
-block_data from_l2(runtime::l2_block_read&& b) {
-  return {b.block_start, b.block_end, b.covered_to, std::move(b.candles)};
+// An L2 block as a cache block: candles encoded once here, off the cache actor's thread. A block
+// without a coverage marker covers nothing.
+block_data from_l2(const runtime::l2_block_read& b) {
+  block_data out{b.block_start, b.block_end, b.covered ? b.covered_to : b.block_start, {}};
+  out.candles.reserve(b.candles.size());
+  for (const auto& c : b.candles) out.candles.push_back(c);
+  return out;
 }
 
 class loader {
@@ -89,7 +94,7 @@ private:
   }
 
   // L2 blocks [first, first + n), or nullopt when L2 is unavailable.
-  std::optional<std::vector<runtime::l2_block_read>> read_l2(std::int64_t first, std::int64_t n) {
+  std::optional<std::vector<block_data>> read_l2(std::int64_t first, std::int64_t n) {
     auto* client = redis(self_, cfg_);
     if (!client) {
       if (cfg_.l2_enabled) ++out_.l2_errors; // down: counted, answered from PostgreSQL
@@ -103,12 +108,15 @@ private:
       return std::nullopt;
     }
     out_.l2_up = true;
-    return std::move(*r);
+    std::vector<block_data> blocks;
+    blocks.reserve(r->size());
+    for (const auto& b : *r) blocks.push_back(from_l2(b));
+    return blocks;
   }
 
   // Whether an L2 block answers everything the range needs of it (up to need_hi); counted.
-  bool l2_covers(const runtime::l2_block_read& b, timestamp_ns need_hi) {
-    if (!b.covered || b.covered_to < need_hi) {
+  bool l2_covers(const block_data& b, timestamp_ns need_hi) {
+    if (!b.covers(need_hi)) {
       ++out_.l2_misses;
       return false;
     }
@@ -119,7 +127,7 @@ private:
 
   void promote(std::int64_t index, block_data b, bool from_postgres = false) {
     if (out_.blocks.size() >= max_promoted) return;
-    if (from_postgres) to_l2_.push_back({b.start, b.start, b.covered_to, b.candles});
+    if (from_postgres) to_l2_.push_back({b.start, b.start, b.covered_to, b.candles.items()});
     out_.blocks.emplace_back(index, std::move(b));
   }
 
@@ -144,18 +152,18 @@ private:
       auto blocks = read_l2(idx, n);
       if (!blocks) break;
       for (auto& b : *blocks) {
-        const auto need_hi = std::min(b.block_end, end_);
+        const auto need_hi = std::min(b.end, end_);
         if (!(hit = l2_covers(b, need_hi))) break;
         const auto before = answer.size();
-        cache::append_range(b.candles, std::max(rq_.from, b.block_start), need_hi, answer);
+        cache::append_range(b, std::max(rq_.from, b.start), need_hi, answer);
         remaining -= static_cast<std::int64_t>(answer.size() - before);
-        promote(idx, from_l2(std::move(b)));
+        promote(idx, std::move(b));
         ++idx;
         if (remaining <= 0) break;
       }
     }
     if (remaining < 0) {
-      answer.resize(static_cast<std::size_t>(rq_.limit));
+      answer.keep(0, static_cast<std::size_t>(rq_.limit));
       out_.answer.truncated = true;
       return {};
     }
@@ -177,13 +185,13 @@ private:
       ++out_.answer.tiers.postgres;
       promote(i, std::move(b), true);
     }
-    for (auto& c : run) {
+    for (const auto& c : run) {
       if (c.open_time < rq_.from) continue;
       if (remaining == 0) {
         out_.answer.truncated = true;
         break;
       }
-      answer.push_back(std::move(c));
+      answer.push_back(c);
       --remaining;
     }
     if (!all && remaining == 0) out_.answer.truncated = true;
@@ -192,7 +200,7 @@ private:
 
   caf::error newest() {
     auto remaining = rq_.limit;
-    std::vector<std::vector<candle>> from_l2_blocks; // newest block first
+    std::vector<encoded_candles> from_l2_blocks; // newest block first
     auto idx = block_index(iv_, end_ - 1);
     for (bool hit = true; hit && remaining > 0 && block_end(iv_, idx) > walk_from_;) {
       const auto first = std::max(idx - l2_chunk + 1, block_index(iv_, walk_from_));
@@ -200,22 +208,22 @@ private:
       if (!blocks) break;
       for (auto it = blocks->rbegin(); it != blocks->rend(); ++it) {
         auto& b = *it;
-        const auto need_lo = std::max(walk_from_, b.block_start), need_hi = std::min(end_, b.block_end);
+        const auto need_lo = std::max(walk_from_, b.start), need_hi = std::min(end_, b.end);
         if (!(hit = l2_covers(b, need_hi))) break;
-        std::vector<candle> part;
-        cache::append_range(b.candles, need_lo, need_hi, part);
+        encoded_candles part;
+        cache::append_range(b, need_lo, need_hi, part);
         if (static_cast<std::int64_t>(part.size()) > remaining) {
-          part.erase(part.begin(), part.end() - remaining);
+          part.keep(part.size() - static_cast<std::size_t>(remaining), part.size());
           out_.answer.truncated = true;
         }
         remaining -= static_cast<std::int64_t>(part.size());
         from_l2_blocks.push_back(std::move(part));
-        promote(idx, from_l2(std::move(b)));
+        promote(idx, std::move(b));
         --idx;
         if (remaining <= 0) break;
       }
     }
-    std::vector<candle> older;
+    encoded_candles older;
     if (remaining > 0 && block_end(iv_, idx) > walk_from_) {
       const auto hi = std::min(end_, block_end(iv_, idx));
       auto rows = self_->state.store->query_candles(rq_.key.symbol, iv_, walk_from_, hi, remaining + 1, runtime::limit_keeps::newest);
@@ -243,16 +251,12 @@ private:
         ++out_.answer.tiers.postgres;
         promote(i, std::move(b), true);
       }
-      if (more) {
-        run.erase(run.begin());
-        out_.answer.truncated = true;
-      }
-      older = std::move(run);
+      if (more) out_.answer.truncated = true;
+      for (std::size_t i = more ? 1 : 0; i < run.size(); ++i) older.push_back(run[i]);
     }
     auto& answer = out_.answer.candles;
     answer = std::move(older);
-    for (auto it = from_l2_blocks.rbegin(); it != from_l2_blocks.rend(); ++it)
-      answer.insert(answer.end(), std::make_move_iterator(it->begin()), std::make_move_iterator(it->end()));
+    for (auto it = from_l2_blocks.rbegin(); it != from_l2_blocks.rend(); ++it) answer.append(*it);
     return {};
   }
 

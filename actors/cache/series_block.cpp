@@ -9,6 +9,17 @@ auto first_at_or_after(const std::vector<candle>& v, timestamp_ns t) {
   return std::lower_bound(v.begin(), v.end(), t, [](const candle& c, timestamp_ns x) { return c.open_time < x; });
 }
 
+std::size_t index_at_or_after(const encoded_candles& v, timestamp_ns t) {
+  return static_cast<std::size_t>(first_at_or_after(v.items(), t) - v.items().begin());
+}
+
+// Appends the span's candles in [lo, hi) to b and moves its coverage to hi.
+void fill_from(block_data& b, const final_span& span, timestamp_ns lo, timestamp_ns hi) {
+  for (auto it = first_at_or_after(span.candles, lo); it != span.candles.end() && it->open_time < hi; ++it)
+    b.candles.push_back(*it);
+  b.covered_to = hi;
+}
+
 } // namespace
 
 std::size_t block_key_hash::operator()(const block_key& k) const {
@@ -24,24 +35,22 @@ std::int64_t block_index(const interval& iv, timestamp_ns t) { return floor_div(
 
 timestamp_ns block_start(const interval& iv, std::int64_t index) { return iv.bucket_start_of(index * block_buckets); }
 
-std::optional<block_data> extend_block(const block_data* existing, const interval& iv, std::int64_t index,
-                                       const final_span& span) {
+bool extend_block(block_data& b, const interval& iv, std::int64_t index, const final_span& span) {
+  const auto lo = std::max(span.from, block_start(iv, index)), hi = std::min(span.to, block_end(iv, index));
+  if (lo >= hi || b.covered_to < lo || b.covered_to >= hi) return false;
+  fill_from(b, span, b.covered_to, hi);
+  return true;
+}
+
+std::optional<block_data> start_block(const interval& iv, std::int64_t index, const final_span& span) {
   const auto start = block_start(iv, index), end = block_end(iv, index);
-  const auto lo = std::max(span.from, start), hi = std::min(span.to, end);
-  if (lo >= hi) return std::nullopt;
+  const auto hi = std::min(span.to, end);
+  if (span.from > start || start >= hi) return std::nullopt;
   block_data b;
-  if (existing) {
-    if (existing->covered_to < lo || existing->covered_to >= hi) return std::nullopt;
-    b = *existing;
-  } else {
-    if (lo != start) return std::nullopt;
-    b.start = start;
-    b.end = end;
-    b.covered_to = start;
-  }
-  for (auto it = first_at_or_after(span.candles, b.covered_to); it != span.candles.end() && it->open_time < hi; ++it)
-    b.candles.push_back(*it);
-  b.covered_to = hi;
+  b.start = start;
+  b.end = end;
+  b.covered_to = start;
+  fill_from(b, span, start, hi);
   return b;
 }
 
@@ -64,8 +73,8 @@ std::vector<std::pair<std::int64_t, block_data>> blocks_of_run(const interval& i
   return out;
 }
 
-void append_range(const std::vector<candle>& ascending, timestamp_ns lo, timestamp_ns hi, std::vector<candle>& out) {
-  for (auto it = first_at_or_after(ascending, lo); it != ascending.end() && it->open_time < hi; ++it) out.push_back(*it);
+void append_range(const encoded_candles& ascending, timestamp_ns lo, timestamp_ns hi, encoded_candles& out) {
+  out.append(ascending, index_at_or_after(ascending, lo), index_at_or_after(ascending, hi));
 }
 
 } // namespace cs::cache

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "messages/candle.hpp"
+#include "messages/encoded_candles.hpp"
 #include "messages/pipeline.hpp"
 
 namespace cs::cache {
@@ -39,15 +40,17 @@ struct block_data {
   timestamp_ns start = 0;
   timestamp_ns end = 0;
   timestamp_ns covered_to = 0;  // start <= covered_to <= end
-  std::vector<candle> candles;  // final, ascending, all inside [start, covered_to)
+  encoded_candles candles;      // final, ascending, all inside [start, covered_to), with their JSON
   bool covers(timestamp_ns until) const { return covered_to >= until; }
 };
 
-// Block `index` after the final span: extended when the span continues its coverage, new when
-// there was none and the span starts at the block's start. nullopt when the span does not touch
-// the block, adds nothing, or would leave a hole in the coverage.
-std::optional<block_data> extend_block(const block_data* existing, const interval& iv, std::int64_t index,
-                                       const final_span& span);
+// Extends block `b` (number `index`) in place with a final span that continues its coverage.
+// False (and `b` unchanged) when the span does not touch the block, adds nothing, or would leave
+// a hole in the coverage.
+bool extend_block(block_data& b, const interval& iv, std::int64_t index, const final_span& span);
+// A new block `index` from a final span that starts at or before the block's start; nullopt when
+// the span does not reach into the block or starts inside it (what came before is unknown).
+std::optional<block_data> start_block(const interval& iv, std::int64_t index, const final_span& span);
 
 // Blocks filled by a complete run: every bucket in [from, to) is final and `run` (ascending) holds
 // every candle in it. Only blocks that start inside the run come out (a block is useful from its
@@ -55,9 +58,9 @@ std::optional<block_data> extend_block(const block_data* existing, const interva
 std::vector<std::pair<std::int64_t, block_data>> blocks_of_run(const interval& iv, timestamp_ns from, timestamp_ns to,
                                                                const std::vector<candle>& run, std::size_t max_blocks);
 
-// Appends the candles of `b` (or of an ascending vector) with lo <= open_time < hi to out.
-void append_range(const std::vector<candle>& ascending, timestamp_ns lo, timestamp_ns hi, std::vector<candle>& out);
-inline void append_range(const block_data& b, timestamp_ns lo, timestamp_ns hi, std::vector<candle>& out) {
+// Appends the candles of `b` with lo <= open_time < hi to out (bytes and all).
+void append_range(const encoded_candles& ascending, timestamp_ns lo, timestamp_ns hi, encoded_candles& out);
+inline void append_range(const block_data& b, timestamp_ns lo, timestamp_ns hi, encoded_candles& out) {
   append_range(b.candles, lo, hi, out);
 }
 

@@ -68,25 +68,45 @@ void append_bar_json(std::string& out, const filled_bar& bar) {
   out.append(dump(j));
 }
 
-std::string encode_candle_list(std::string_view symbol, interval iv, const std::vector<filled_bar>& bars,
-                               const std::optional<std::string>& next) {
+namespace {
+
+// {"symbol":..,"interval":..,"candles":[<items>],"next":..} with the items' JSON spliced in: candle
+// JSON is already encoded and must stay byte-exact. The first match of the slot is the key:
+// inside an encoded string every '"' is escaped.
+template <class AppendItems>
+std::string candle_list(std::string_view symbol, interval iv, const std::optional<std::string>& next,
+                        std::size_t size_hint, AppendItems&& append_items) {
   json envelope;
   envelope["symbol"] = symbol;
   envelope["interval"] = iv.to_string();
   envelope["candles"] = json::array();
   envelope["next"] = next ? json(*next) : json(nullptr);
-  std::string out = dump(envelope);
-  // Candle JSON is already encoded and must stay byte-exact, so it is spliced into the empty
-  // array. The first match is the key: inside an encoded string every '"' is escaped.
+  const std::string shell = dump(envelope);
   constexpr std::string_view slot = "\"candles\":[]";
-  std::string items;
-  items.reserve(bars.size() * 384);
-  for (const filled_bar& b : bars) {
-    if (!items.empty()) items.push_back(',');
-    append_bar_json(items, b);
-  }
-  out.insert(out.find(slot) + slot.size() - 1, items);
+  const auto cut = shell.find(slot) + slot.size() - 1;
+  std::string out;
+  out.reserve(shell.size() + size_hint);
+  out.append(shell, 0, cut);
+  append_items(out);
+  out.append(shell, cut);
   return out;
+}
+
+} // namespace
+
+std::string encode_candle_list(std::string_view symbol, interval iv, const std::vector<filled_bar>& bars,
+                               const std::optional<std::string>& next) {
+  return candle_list(symbol, iv, next, bars.size() * 384, [&](std::string& out) {
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+      if (i) out.push_back(',');
+      append_bar_json(out, bars[i]);
+    }
+  });
+}
+
+std::string encode_candle_list(std::string_view symbol, interval iv, const encoded_candles& candles,
+                               const std::optional<std::string>& next) {
+  return candle_list(symbol, iv, next, candles.size() * 384, [&](std::string& out) { candles.append_joined(out); });
 }
 
 std::string encode_history(const std::vector<filled_bar>& bars, std::optional<timestamp_ns> next_time) {

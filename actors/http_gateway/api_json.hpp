@@ -13,6 +13,7 @@
 
 #include "actors/http_gateway/query_params.hpp"
 #include "actors/http_gateway/rollup.hpp"
+#include "messages/encoded_candles.hpp"
 #include "messages/series_info.hpp"
 
 namespace cs::api {
@@ -31,6 +32,10 @@ void append_bar_json(std::string& out, const filled_bar& bar);
 //   {"symbol":"S","interval":"1m","candles":[<bar>...],"next":"<relative URL>"|null}
 // `next` is the caller's continuation URL, or nullopt for null.
 std::string encode_candle_list(std::string_view symbol, interval iv, const std::vector<filled_bar>& bars,
+                               const std::optional<std::string>& next);
+// The same answer for real candles only, splicing their already encoded bytes (the fast path:
+// final candles are encoded once, when they enter the cache).
+std::string encode_candle_list(std::string_view symbol, interval iv, const encoded_candles& candles,
                                const std::optional<std::string>& next);
 
 // GET /api/v1/history and /udf/history (the same shape):

@@ -53,6 +53,15 @@ std::int64_t price_scale(const std::vector<candle>& recent) {
   return scale;
 }
 
+// One blocking actor per HTTP worker thread, made on its first request: spawning one per request
+// costs more than the lookups it serves. A reply that arrives after its request timed out stays
+// in that actor's mailbox unread (requests are matched by id), which only timeouts can cause.
+caf::scoped_actor& thread_self(caf::actor_system& sys) {
+  thread_local std::unique_ptr<caf::scoped_actor> self;
+  if (!self) self = std::make_unique<caf::scoped_actor>(sys);
+  return *self;
+}
+
 struct http_error {
   int status = 500;
   std::string code;
@@ -88,7 +97,7 @@ struct http_gateway::impl {
 
   // Candles of `wanted` for [from, to): read from its stored source interval, rolled up if need be.
   struct bars_result {
-    std::vector<candle> candles;
+    encoded_candles candles;
     bool truncated = false;
     bool known = false;
     std::optional<http_error> error;
@@ -116,7 +125,7 @@ struct http_gateway::impl {
       out.truncated = a.truncated;
       return out;
     }
-    auto bars = api::roll_up(a.candles, wanted, a.frontier);
+    auto bars = api::roll_up(a.candles.items(), wanted, a.frontier);
     // A source read cut by its limit may have cut a wanted bucket in half: drop that bar.
     if (a.truncated && !bars.empty()) {
       if (newest) bars.erase(bars.begin());
@@ -127,7 +136,8 @@ struct http_gateway::impl {
       if (newest) bars.erase(bars.begin(), bars.end() - limit);
       else bars.resize(static_cast<std::size_t>(limit));
     }
-    out.candles = std::move(bars);
+    out.candles.reserve(bars.size());
+    for (const auto& c : bars) out.candles.push_back(c);
     return out;
   }
 
@@ -153,7 +163,7 @@ struct http_gateway::impl {
     const auto from = v.from.value_or(api::api_time_min);
     const auto to = v.to.value_or(api::api_time_max);
     if (from >= to) return send_error(res, 400, api::code_bad_parameter, "from must be before to");
-    caf::scoped_actor self{sys};
+    auto& self = thread_self(sys);
     auto bars = read_bars(self, v.symbol, v.iv, source.value, from, to, v.limit, newest);
     if (bars.error) return send_error(res, *bars.error);
     if (!bars.known) return send_error(res, 404, "unknown_symbol", "no candles of " + v.symbol + " at " + v.iv.to_string());
@@ -168,7 +178,9 @@ struct http_gateway::impl {
       if (v.fill == api::fill_mode::prev) url += "&fill=prev";
       next = std::move(url);
     }
-    auto filled = api::apply_fill(std::move(bars.candles), v.iv, from, to, v.fill,
+    if (v.fill == api::fill_mode::none) // real candles only: splice their bytes
+      return res.set_content(api::encode_candle_list(v.symbol, v.iv, bars.candles, next), json_type);
+    auto filled = api::apply_fill(bars.candles.items(), v.iv, from, to, v.fill,
                                   static_cast<std::size_t>(settings.limits.max_limit) * 4);
     if (!filled.ok) return send_error(res, filled.error);
     res.set_content(api::encode_candle_list(v.symbol, v.iv, filled.value, next), json_type);
@@ -188,7 +200,7 @@ struct http_gateway::impl {
     const auto limit = v.countback.value_or(settings.limits.max_limit);
     const auto from = newest ? api::api_time_min : v.from;
     if (from >= to) return send_error(res, 400, api::code_bad_parameter, "from must not be after to");
-    caf::scoped_actor self{sys};
+    auto& self = thread_self(sys);
     auto bars = read_bars(self, v.symbol, v.iv, source.value, from, to, limit, newest);
     if (bars.error) return send_error(res, *bars.error);
     if (!bars.known) return send_error(res, 404, "unknown_symbol", "no candles of " + v.symbol + " at " + v.iv.to_string());
@@ -199,7 +211,7 @@ struct http_gateway::impl {
       if (older.error) return send_error(res, *older.error);
       if (!older.candles.empty()) next_time = older.candles.back().open_time;
     }
-    auto filled = api::apply_fill(std::move(bars.candles), v.iv, from, to, v.fill,
+    auto filled = api::apply_fill(bars.candles.items(), v.iv, from, to, v.fill,
                                   static_cast<std::size_t>(settings.limits.max_limit) * 4);
     if (!filled.ok) return send_error(res, filled.error);
     res.set_content(api::encode_history(filled.value, next_time), json_type);
@@ -213,7 +225,7 @@ struct http_gateway::impl {
     if (!symbol.ok) return send_error(res, symbol.error);
     auto iv = api::parse_interval_param(req.get_param_value("interval"));
     if (!iv.ok) return send_error(res, iv.error);
-    caf::scoped_actor self{sys};
+    auto& self = thread_self(sys);
     auto owners = reader.owner(self, {symbol.value, iv.value});
     if (owners.empty())
       return send_error(res, 404, "unknown_symbol", "no live candle actor for " + symbol.value + " at " + iv.value.to_string() + " on this node");
@@ -250,7 +262,7 @@ struct http_gateway::impl {
     auto limit = api::parse_limit(req.has_param("limit") ? std::optional<std::string_view>(req.get_param_value("limit")) : std::nullopt,
                                   settings.limits.max_limit, settings.limits.max_limit * 20);
     if (!limit.ok) return send_error(res, limit.error);
-    caf::scoped_actor self{sys};
+    auto& self = thread_self(sys);
     auto s = series(self, prefix, limit.value, res);
     if (s) res.set_content(api::encode_symbol_list(*s), json_type);
   }
@@ -259,7 +271,7 @@ struct http_gateway::impl {
     auto limit = api::parse_limit(req.has_param("limit") ? std::optional<std::string_view>(req.get_param_value("limit")) : std::nullopt,
                                   30, 1000);
     if (!limit.ok) return send_error(res, limit.error);
-    caf::scoped_actor self{sys};
+    auto& self = thread_self(sys);
     // Several intervals per symbol: ask for enough rows to fill `limit` symbols.
     auto s = series(self, req.get_param_value("query"), limit.value * static_cast<std::int64_t>(settings.stored.size() + 1), res);
     if (!s) return;
@@ -274,13 +286,13 @@ struct http_gateway::impl {
     if (!req.has_param("symbol")) return send_error(res, 400, api::code_missing_parameter, "symbol is required");
     auto symbol = api::parse_symbol(req.get_param_value("symbol"));
     if (!symbol.ok) return send_error(res, symbol.error);
-    caf::scoped_actor self{sys};
+    auto& self = thread_self(sys);
     const auto finest = *std::min_element(settings.stored.begin(), settings.stored.end(),
                                           [](const interval& a, const interval& b) { return a.nominal_length() < b.nominal_length(); });
     auto recent = read_bars(self, symbol.value, finest, finest, api::api_time_min, api::api_time_max, 10, true);
     if (recent.error) return send_error(res, *recent.error);
     if (!recent.known) return send_error(res, 404, "unknown_symbol", "unknown symbol " + symbol.value);
-    res.set_content(api::encode_udf_symbol_info({symbol.value, "", price_scale(recent.candles), servable()}), json_type);
+    res.set_content(api::encode_udf_symbol_info({symbol.value, "", price_scale(recent.candles.items()), servable()}), json_type);
   }
 };
 

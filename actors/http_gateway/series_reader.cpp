@@ -6,6 +6,19 @@
 
 namespace cs::gateway {
 
+timestamp_ns series_reader::known_committed(const candle_key& key) const {
+  std::lock_guard lock(committed_mutex_);
+  auto it = committed_.find(key);
+  return it == committed_.end() ? no_frontier : it->second;
+}
+
+void series_reader::note_committed(const candle_key& key, timestamp_ns f) const {
+  if (f == no_frontier) return;
+  std::lock_guard lock(committed_mutex_);
+  auto& slot = committed_.try_emplace(key, f).first->second;
+  slot = std::max(slot, f);
+}
+
 std::vector<candle_actor_hdl> series_reader::owner(caf::scoped_actor& self, const candle_key& key) const {
   std::vector<candle_actor_hdl> found;
   self->request(directory_, timeout_, lookup_atom::value, key)
@@ -23,13 +36,19 @@ series_answer series_reader::read(caf::scoped_actor& self, const series_query& q
   };
   recent_candles recent;
   bool live = false;
-  if (auto owners = owner(self, q.key); !owners.empty()) {
+  const auto committed = known_committed(q.key);
+  const bool all_committed = committed != no_frontier && q.to <= committed;
+  if (all_committed) {
+    recent.committed_frontier = recent.frontier = committed; // nothing to ask the actor
+  } else if (auto owners = owner(self, q.key); !owners.empty()) {
     caf::error failed;
     self->request(owners.front(), timeout_, recent_atom::value)
       .receive([&](recent_candles& r) { recent = std::move(r); live = true; }, [&](caf::error& e) { failed = e; });
     if (!live) return fail(503, "owner_unavailable", "the candle actor of " + q.key.symbol + " did not answer: " + caf::to_string(failed));
   }
-  range_request rq{q.key, q.from, q.to, live ? recent.committed_frontier : no_frontier, q.limit, q.newest};
+  if (live) note_committed(q.key, recent.committed_frontier);
+  const bool frontier_known = live || all_committed;
+  range_request rq{q.key, q.from, q.to, frontier_known ? recent.committed_frontier : no_frontier, q.limit, q.newest};
   range_reply finals;
   caf::error failed;
   bool ok = false;
@@ -37,19 +56,19 @@ series_answer series_reader::read(caf::scoped_actor& self, const series_query& q
     .receive([&](range_reply& r) { finals = std::move(r); ok = true; }, [&](caf::error& e) { failed = e; });
   if (!ok) return fail(503, "store_unavailable", "reading stored candles failed: " + caf::to_string(failed));
 
-  out.known = live || finals.series_known || !finals.candles.empty();
+  out.known = live || all_committed || finals.series_known || !finals.candles.empty();
   out.tiers = finals.tiers;
-  out.frontier = live && recent.frontier != no_frontier ? recent.frontier : finals.complete_to;
+  out.frontier = frontier_known && recent.frontier != no_frontier ? recent.frontier : finals.complete_to;
   out.candles = std::move(finals.candles);
   out.truncated = finals.truncated;
   // The actor's candles start at the committed frontier, where the cache's end.
-  for (auto& c : recent.candles)
-    if (c.open_time >= q.from && c.open_time < q.to && c.open_time >= finals.complete_to) out.candles.push_back(std::move(c));
+  for (const auto& c : recent.candles)
+    if (c.open_time >= q.from && c.open_time < q.to && c.open_time >= finals.complete_to) out.candles.push_back(c);
   const auto limit = static_cast<std::size_t>(std::max<std::int64_t>(q.limit, 0));
   if (out.candles.size() > limit) {
     out.truncated = true;
-    if (q.newest) out.candles.erase(out.candles.begin(), out.candles.end() - static_cast<std::ptrdiff_t>(limit));
-    else out.candles.resize(limit);
+    if (q.newest) out.candles.keep(out.candles.size() - limit, out.candles.size());
+    else out.candles.keep(0, limit);
   }
   return out;
 }

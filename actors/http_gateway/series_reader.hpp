@@ -4,10 +4,15 @@
 // before the committed frontier (L1 -> L2 -> PostgreSQL), and the two joined. Asking the actor
 // first matters: a final candle it hands to a checkpoint stays in its answer until the next
 // checkpoint, so whatever the cache reads afterwards, no candle falls between the two.
-// Runs on an HTTP worker thread with a scoped_actor; every request has a timeout.
+// A range that ends before a committed frontier seen earlier needs neither the directory nor the
+// actor: everything there is final and in PostgreSQL (a committed frontier only grows, and what
+// it vouched for stays committed), so it goes straight to the cache.
+// Runs on HTTP worker threads with their scoped_actors; every request has a timeout. Thread-safe.
 #include <caf/scoped_actor.hpp>
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,7 +29,7 @@ struct series_query {
 };
 
 struct series_answer {
-  std::vector<candle> candles; // ascending; final ones closed, the live ones last
+  encoded_candles candles;     // ascending; final ones closed, the live ones last; with their JSON
   bool truncated = false;      // `limit` cut the answer
   bool known = false;          // the series exists (a live actor, or candles in PostgreSQL)
   timestamp_ns frontier = no_frontier; // every bucket before it is final
@@ -45,6 +50,11 @@ public:
   std::vector<candle_actor_hdl> owner(caf::scoped_actor& self, const candle_key& key) const;
 
 private:
+  timestamp_ns known_committed(const candle_key& key) const;
+  void note_committed(const candle_key& key, timestamp_ns f) const;
+
+  mutable std::mutex committed_mutex_;
+  mutable std::map<candle_key, timestamp_ns> committed_; // highest committed frontier seen per series
   directory_hdl directory_;
   cache_hdl cache_;
   std::chrono::nanoseconds timeout_;

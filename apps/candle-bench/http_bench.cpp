@@ -1,3 +1,4 @@
+#include "actors/http_gateway/server_settings.hpp"
 #include "http_bench.hpp"
 
 #include <arpa/inet.h>
@@ -633,14 +634,10 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
   log << "request: GET " << path << " -> " << body->size() << " bytes, 300 closed candles\n";
 
   // --- 3. the ceiling: a bare cpp-httplib server answering the same bytes -----------------------
-  // Configured as the node configures its server (thread pool size, timeouts, httplib's
-  // defaults otherwise, e.g. at most 5 requests per keep-alive connection), so that the
-  // difference is what the node does per request.
+  // Tuned exactly as the node tunes its server (gateway::tune_http_server: thread pool size,
+  // timeouts, TCP_NODELAY, keep-alive), so that the difference is what the node does per request.
   httplib::Server ceiling;
-  const auto threads = static_cast<std::size_t>(opt.http_threads);
-  ceiling.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  ceiling.set_read_timeout(std::chrono::seconds(5));
-  ceiling.set_write_timeout(std::chrono::seconds(5));
+  gateway::tune_http_server(ceiling, static_cast<std::size_t>(opt.http_threads));
   const std::string& answer = *body;
   ceiling.Get("/api/v1/candles", [&answer](const httplib::Request&, httplib::Response& res) { res.set_content(answer, "application/json"); });
   const int ceiling_port = ceiling.bind_to_any_port("127.0.0.1");

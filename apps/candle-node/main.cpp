@@ -16,6 +16,7 @@
 #include "messages/atoms.hpp"
 #include "messages/candle_json.hpp"
 #include "actors/http_gateway/http_gateway.hpp"
+#include "actors/http_gateway/server_settings.hpp"
 #include "node_pipeline.hpp"
 #include "messages/caf_types.hpp"
 #include "runtime/config/config.hpp"
@@ -103,10 +104,7 @@ int main(int argc, char** argv) {
   gs.rate_burst = static_cast<double>(cfg.get(http_rate_burst));
   gs.max_body = static_cast<std::size_t>(cfg.get(http_max_body));
   cs::gateway::http_gateway gateway(system, pipeline.directory(), pipeline.cache(), gs);
-  const auto threads = static_cast<std::size_t>(cfg.get(http_threads));
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_read_timeout(std::chrono::seconds(5));
-  server.set_write_timeout(std::chrono::seconds(5));
+  cs::gateway::tune_http_server(server, static_cast<std::size_t>(cfg.get(http_threads)));
   gateway.install(server);
 
   const auto ask_timeout = std::chrono::seconds(5);

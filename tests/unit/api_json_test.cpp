@@ -103,8 +103,29 @@ TEST_CASE("native candle list splices the candle encoding and encodes filled bar
   for (const char* k : {"open", "high", "low", "close"}) CHECK(null_bar[k].is_null());
   CHECK(null_bar["volume"] == 0);
 
-  const json empty = json::parse(encode_candle_list("ETH-USD", interval::month(), {}, std::nullopt));
+  const json empty = json::parse(encode_candle_list("ETH-USD", interval::month(), std::vector<filled_bar>{}, std::nullopt));
   CHECK(empty == json{{"symbol", "ETH-USD"}, {"interval", "1M"}, {"candles", json::array()}, {"next", nullptr}});
+}
+
+TEST_CASE("spliced candle bytes give the same answer as encoding the bars", "[api][api_json]") {
+  encoded_candles cs_;
+  std::vector<filled_bar> bars;
+  for (int i = 0; i < 3; ++i) {
+    candle c;
+    c.symbol = std::string("BTC") + "USD";
+    c.iv = interval::fixed(ns_per_min);
+    c.open_time = i * ns_per_min;
+    c.close_time = c.open_time + ns_per_min;
+    c.bar = ohlcv::of_event(100.25 + i, 7, 9, {c.open_time + 5, i});
+    c.closed = true;
+    cs_.push_back(c);
+    bars.push_back({c, false, true});
+  }
+  const std::optional<std::string> next = "/api/v1/candles?symbol=BTCUSD&interval=1m&from=180000";
+  CHECK(encode_candle_list("BTCUSD", interval::fixed(ns_per_min), cs_, next) ==
+        encode_candle_list("BTCUSD", interval::fixed(ns_per_min), bars, next));
+  CHECK(encode_candle_list("BTCUSD", interval::fixed(ns_per_min), encoded_candles{}, std::nullopt) ==
+        encode_candle_list("BTCUSD", interval::fixed(ns_per_min), std::vector<filled_bar>{}, std::nullopt));
 }
 
 TEST_CASE("history answers in the seed shape", "[api][api_json]") {

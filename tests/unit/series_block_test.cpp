@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/cache/series_block.hpp"
+#include "messages/candle_json.hpp"
 
 using namespace cs;
 using namespace cs::cache;
@@ -42,31 +43,30 @@ TEST_CASE("blocks are block_buckets buckets, aligned, for every interval kind", 
 TEST_CASE("a final span extends a block only where coverage stays contiguous", "[block]") {
   const auto m = ns_per_min;
   // No entry, span from the block start: a new block covering up to the span's end.
-  auto b = extend_block(nullptr, one_min, 0, span(0, 5 * m, {1 * m, 3 * m}));
+  auto b = start_block(one_min, 0, span(0, 5 * m, {1 * m, 3 * m}));
   REQUIRE(b);
   CHECK(b->covered_to == 5 * m);
   CHECK(b->candles.size() == 2);
   // No entry and a span that starts inside the block: what came before is unknown.
-  CHECK_FALSE(extend_block(nullptr, one_min, 0, span(2 * m, 5 * m, {3 * m})));
-  // Continuing the coverage (also across empty buckets) extends it.
-  auto c = extend_block(&*b, one_min, 0, span(5 * m, 9 * m, {8 * m}));
-  REQUIRE(c);
-  CHECK(c->covered_to == 9 * m);
-  CHECK(c->candles.size() == 3);
+  CHECK_FALSE(start_block(one_min, 0, span(2 * m, 5 * m, {3 * m})));
+  // Continuing the coverage (also across empty buckets) extends it, bytes included.
+  REQUIRE(extend_block(*b, one_min, 0, span(5 * m, 9 * m, {8 * m})));
+  CHECK(b->covered_to == 9 * m);
+  CHECK(b->candles.size() == 3);
+  CHECK(b->candles.json(2) == to_json(final_at(8 * m)));
   // A hole between coverage and span: refused, so a block never claims a bucket it did not see.
-  CHECK_FALSE(extend_block(&*c, one_min, 0, span(10 * m, 12 * m, {10 * m})));
+  CHECK_FALSE(extend_block(*b, one_min, 0, span(10 * m, 12 * m, {10 * m})));
+  CHECK(b->covered_to == 9 * m);
   // Overlap is harmless: only the new part is added.
-  auto d = extend_block(&*c, one_min, 0, span(8 * m, 11 * m, {8 * m, 10 * m}));
-  REQUIRE(d);
-  CHECK(d->candles.size() == 4);
-  CHECK(d->covered_to == 11 * m);
+  REQUIRE(extend_block(*b, one_min, 0, span(8 * m, 11 * m, {8 * m, 10 * m})));
+  CHECK(b->candles.size() == 4);
+  CHECK(b->covered_to == 11 * m);
   // A span past the block's end stops at the end; the next block starts where it begins.
   const auto end = block_end(one_min, 0);
-  auto e = extend_block(&*d, one_min, 0, span(11 * m, end + 2 * m, {end - m, end + m}));
-  REQUIRE(e);
-  CHECK(e->covered_to == end);
-  CHECK(e->candles.back().open_time == end - m);
-  auto next = extend_block(nullptr, one_min, 1, span(11 * m, end + 2 * m, {end - m, end + m}));
+  REQUIRE(extend_block(*b, one_min, 0, span(11 * m, end + 2 * m, {end - m, end + m})));
+  CHECK(b->covered_to == end);
+  CHECK(b->candles.back().open_time == end - m);
+  auto next = start_block(one_min, 1, span(11 * m, end + 2 * m, {end - m, end + m}));
   REQUIRE(next);
   CHECK(next->candles.size() == 1);
   CHECK(next->covered_to == end + 2 * m);
@@ -85,7 +85,11 @@ TEST_CASE("a complete run fills the blocks that start inside it", "[block]") {
   CHECK(blocks[2].second.covered_to == b3 + 5 * m);
   CHECK(blocks[2].second.candles.size() == 1);
   CHECK(blocks_of_run(one_min, b1, b3, run, 1).size() == 1);
-  std::vector<candle> out;
+  encoded_candles out;
   append_range(blocks[0].second, b1 + m, b1 + 80 * m, out);
-  CHECK(out.size() == 1);
+  REQUIRE(out.size() == 1);
+  CHECK(out.json(0) == to_json(out[0]));
+  std::string joined;
+  blocks[0].second.candles.append_joined(joined);
+  CHECK(joined == to_json(blocks[0].second.candles[0]) + "," + to_json(blocks[0].second.candles[1]));
 }
