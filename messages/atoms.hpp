@@ -27,5 +27,6 @@ using final_atom = caf::atom_constant<caf::atom("final")>;       // cache: candl
 using range_atom = caf::atom_constant<caf::atom("range")>;       // cache: final candles of a range
 using load_atom = caf::atom_constant<caf::atom("load")>;         // cache loader: L2 / PostgreSQL read
 using series_atom = caf::atom_constant<caf::atom("series")>;     // cache: known (symbol, interval)s
+using committed_atom = caf::atom_constant<caf::atom("committed")>; // candle actor: its last collect is committed
 
 } // namespace cs

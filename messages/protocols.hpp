@@ -33,6 +33,7 @@ using candle_actor_hdl = caf::typed_actor<
   caf::reacts_to<apply_atom, event_slice>,                           // events of one reader batch, then finalize
   caf::reacts_to<advance_atom, timestamp_ns>,                        // the partition watermark moved
   caf::replies_to<collect_atom>::with<checkpoint_part>,              // finals and changed live candles since last time
+  caf::reacts_to<committed_atom>,                                    // the checkpoint of the last collect committed
   caf::reacts_to<restore_atom, std::vector<candle>>,                 // live candles from the partition's checkpoint
   caf::replies_to<live_atom>::with<std::vector<candle>>,             // "live candle?" for queries and the console
   caf::replies_to<recent_atom>::with<recent_candles>,                // uncommitted finals + live, with frontiers

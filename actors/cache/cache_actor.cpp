@@ -188,6 +188,7 @@ cache_hdl::behavior_type cache_actor(cache_hdl::stateful_pointer<cache_actor_sta
           .then(
             [=](load_reply& r) mutable {
               add_loader_counts(self, r);
+              if (r.series) self->state.series.try_emplace(part.key, *r.series);
               promote(self, part.key, r.blocks);
               auto& a = r.answer;
               if (head_is_newer) {

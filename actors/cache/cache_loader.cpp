@@ -65,14 +65,16 @@ block_data from_l2(const runtime::l2_block_read& b) {
 class loader {
 public:
   loader(self_ptr self, const loader_config& cfg, const load_request& req, load_reply& out)
-    : self_(self), cfg_(cfg), rq_(req.range), out_(out), l2_(cfg.l2_ttl), iv_(req.range.key.iv) {
-    walk_from_ = rq_.from;
-    if (req.series_first != no_frontier)
-      walk_from_ = std::max(walk_from_, block_start(iv_, block_index(iv_, req.series_first)));
-  }
+    : self_(self), cfg_(cfg), rq_(req.range), out_(out), l2_(cfg.l2_ttl), iv_(req.range.key.iv),
+      series_first_(req.series_first) {}
 
   caf::error run() {
     if (auto e = resolve_frontier()) return e;
+    if (auto e = resolve_series()) return e;
+    // Buckets before the series' first candle are empty: start there, at a block start, so that
+    // a range from long ago neither walks empty blocks nor caches them.
+    walk_from_ = rq_.from;
+    if (series_first_ != no_frontier) walk_from_ = std::max(walk_from_, block_start(iv_, block_index(iv_, series_first_)));
     end_ = std::min(rq_.to, out_.answer.complete_to);
     if (rq_.limit <= 0 || walk_from_ >= end_) return {};
     auto e = rq_.newest ? newest() : oldest();
@@ -81,6 +83,16 @@ public:
   }
 
 private:
+  caf::error resolve_series() {
+    if (series_first_ != no_frontier) return {};
+    auto s = self_->state.store->find_series(rq_.key.symbol, iv_);
+    ++out_.postgres_reads;
+    if (!s) return make_error(pipeline_errc::store_unavailable, "series of " + rq_.key.symbol + ": " + s.error().reason);
+    out_.series = *s;
+    if (*s) series_first_ = (*s)->first_open_time;
+    return {};
+  }
+
   caf::error resolve_frontier() {
     out_.answer.complete_to = rq_.complete_to;
     if (rq_.complete_to != no_frontier) return {};
@@ -181,7 +193,10 @@ private:
     auto& run = *rows;
     const bool all = static_cast<std::int64_t>(run.size()) < plim;
     const auto run_end = all ? end_ : std::min(end_, run.back().close_time);
-    for (auto& [i, b] : cache::blocks_of_run(iv_, q_from, run_end, run, max_promoted)) {
+    // Blocks before the first row are empty: cache from the block of the first row on (it is
+    // complete from its start, since the read started at or before it).
+    const auto promote_from = run.empty() ? run_end : std::max(q_from, block_start(iv_, block_index(iv_, run.front().open_time)));
+    for (auto& [i, b] : cache::blocks_of_run(iv_, promote_from, run_end, run, max_promoted)) {
       ++out_.answer.tiers.postgres;
       promote(i, std::move(b), true);
     }
@@ -272,6 +287,7 @@ private:
   load_reply& out_;
   runtime::candle_l2 l2_;
   interval iv_;
+  timestamp_ns series_first_ = no_frontier;
   std::vector<runtime::l2_block_write> to_l2_;
   timestamp_ns walk_from_ = 0;
   timestamp_ns end_ = 0;

@@ -33,6 +33,7 @@ struct load_request {
 struct load_reply {
   range_reply answer;
   std::vector<std::pair<std::int64_t, cache::block_data>> blocks; // complete blocks to keep in L1
+  std::optional<series_info> series; // looked up when the request did not know the series
   std::uint64_t l2_hits = 0, l2_misses = 0, l2_errors = 0, postgres_reads = 0;
   bool l2_up = false;
 };

@@ -16,6 +16,7 @@ candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<
     [=](apply_atom, const event_slice& slice) { share(self->state.keeper.apply(*slice.events, slice.watermark_after)); },
     [=](advance_atom, timestamp_ns watermark) { share(self->state.keeper.advance(watermark)); },
     [=](collect_atom) { return self->state.keeper.collect(); },
+    [=](committed_atom) { self->state.keeper.committed(); },
     [=](restore_atom, const std::vector<candle>& live) { self->state.keeper.restore(live); },
     [=](live_atom) { return self->state.keeper.live(); },
     [=](recent_atom) { return self->state.keeper.recent(); },

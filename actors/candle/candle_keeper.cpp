@@ -79,6 +79,12 @@ checkpoint_part candle_keeper::collect() {
   return part;
 }
 
+void candle_keeper::committed() {
+  committed_frontier_ = collected_frontier_;
+  collected_.clear();
+  collected_.shrink_to_fit();
+}
+
 recent_candles candle_keeper::recent() const {
   recent_candles r;
   r.committed_frontier = committed_frontier_;

@@ -24,6 +24,9 @@ public:
   // committed now: from here on PostgreSQL holds every final candle before the frontier of the
   // previous collect.
   checkpoint_part collect();
+  // The checkpoint of the last collect committed (the reader says so right after it did): its
+  // finals are in PostgreSQL now, so queries need not get them from here any more.
+  void committed();
   // For queries: final candles not yet committed, the live ones, and the frontiers.
   recent_candles recent() const;
   // Live candles from a checkpoint (on partition assignment or restart).

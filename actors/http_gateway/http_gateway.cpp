@@ -218,12 +218,30 @@ struct http_gateway::impl {
   }
 
   // --- GET /api/v1/candles/live --------------------------------------------------------------
+  // A required parameter given once, or the 400 already sent.
+  std::optional<std::string_view> required(const api::query_map& q, std::string_view name, httplib::Response& res) {
+    auto v = api::single_param(q, name);
+    if (!v.ok) return send_error(res, v.error), std::nullopt;
+    if (!v.value) return send_error(res, 400, api::code_missing_parameter, std::string("missing parameter '").append(name).append("'")), std::nullopt;
+    return v.value;
+  }
+
+  // An optional parameter given at most once ("" when absent), or the 400 already sent.
+  std::optional<std::string_view> optional(const api::query_map& q, std::string_view name, httplib::Response& res) {
+    auto v = api::single_param(q, name);
+    if (!v.ok) return send_error(res, v.error), std::nullopt;
+    return v.value.value_or(std::string_view());
+  }
+
   void live(const httplib::Request& req, httplib::Response& res) {
-    if (!req.has_param("symbol") || !req.has_param("interval"))
-      return send_error(res, 400, api::code_missing_parameter, "symbol and interval are required");
-    auto symbol = api::parse_symbol(req.get_param_value("symbol"));
+    const auto q = params_of(req);
+    const auto symbol_text = required(q, "symbol", res);
+    if (!symbol_text) return;
+    const auto interval_text = required(q, "interval", res);
+    if (!interval_text) return;
+    auto symbol = api::parse_symbol(*symbol_text);
     if (!symbol.ok) return send_error(res, symbol.error);
-    auto iv = api::parse_interval_param(req.get_param_value("interval"));
+    auto iv = api::parse_interval_param(*interval_text);
     if (!iv.ok) return send_error(res, iv.error);
     auto& self = thread_self(sys);
     auto owners = reader.owner(self, {symbol.value, iv.value});
@@ -258,22 +276,33 @@ struct http_gateway::impl {
   }
 
   void symbols(const httplib::Request& req, httplib::Response& res) {
-    const auto prefix = req.get_param_value("prefix");
-    auto limit = api::parse_limit(req.has_param("limit") ? std::optional<std::string_view>(req.get_param_value("limit")) : std::nullopt,
-                                  settings.limits.max_limit, settings.limits.max_limit * 20);
+    const auto q = params_of(req);
+    const auto prefix_text = optional(q, "prefix", res);
+    if (!prefix_text) return;
+    auto prefix = api::parse_symbol_prefix(*prefix_text);
+    if (!prefix.ok) return send_error(res, prefix.error);
+    auto limit_text = api::single_param(q, "limit");
+    if (!limit_text.ok) return send_error(res, limit_text.error);
+    auto limit = api::parse_limit(limit_text.value, settings.limits.max_limit, settings.limits.max_limit * 20);
     if (!limit.ok) return send_error(res, limit.error);
     auto& self = thread_self(sys);
-    auto s = series(self, prefix, limit.value, res);
+    auto s = series(self, prefix.value, limit.value, res);
     if (s) res.set_content(api::encode_symbol_list(*s), json_type);
   }
 
   void udf_search(const httplib::Request& req, httplib::Response& res) {
-    auto limit = api::parse_limit(req.has_param("limit") ? std::optional<std::string_view>(req.get_param_value("limit")) : std::nullopt,
-                                  30, 1000);
+    const auto q = params_of(req);
+    auto limit_text = api::single_param(q, "limit");
+    if (!limit_text.ok) return send_error(res, limit_text.error);
+    auto limit = api::parse_limit(limit_text.value, 30, 1000);
     if (!limit.ok) return send_error(res, limit.error);
+    const auto query = optional(q, "query", res);
+    if (!query) return;
+    // Free text from a search box: what cannot start a symbol finds nothing.
+    if (!api::parse_symbol_prefix(*query).ok) return res.set_content(api::encode_udf_search({}), json_type);
     auto& self = thread_self(sys);
     // Several intervals per symbol: ask for enough rows to fill `limit` symbols.
-    auto s = series(self, req.get_param_value("query"), limit.value * static_cast<std::int64_t>(settings.stored.size() + 1), res);
+    auto s = series(self, std::string(*query), limit.value * static_cast<std::int64_t>(settings.stored.size() + 1), res);
     if (!s) return;
     std::vector<std::string> symbols;
     for (const auto& x : *s)
@@ -283,8 +312,9 @@ struct http_gateway::impl {
   }
 
   void udf_symbols(const httplib::Request& req, httplib::Response& res) {
-    if (!req.has_param("symbol")) return send_error(res, 400, api::code_missing_parameter, "symbol is required");
-    auto symbol = api::parse_symbol(req.get_param_value("symbol"));
+    const auto symbol_text = required(params_of(req), "symbol", res);
+    if (!symbol_text) return;
+    auto symbol = api::parse_symbol(*symbol_text);
     if (!symbol.ok) return send_error(res, symbol.error);
     auto& self = thread_self(sys);
     const auto finest = *std::min_element(settings.stored.begin(), settings.stored.end(),
@@ -344,6 +374,19 @@ void http_gateway::install(httplib::Server& server) {
     runtime::log_error(component, req.method + " " + req.path + " failed: " + what);
     g->send_error(res, 500, "internal", "the request failed: " + what);
   });
+  // Other methods on the API's paths: 405 naming the one allowed, not "no such endpoint".
+  for (const char* path : {"/api/v1/candles", "/api/v1/candles/live", "/api/v1/history", "/api/v1/symbols", "/udf/config",
+                           "/udf/symbols", "/udf/search", "/udf/history", "/udf/time", "/openapi.yaml"}) {
+    auto not_allowed = [g](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Allow", "GET");
+      g->send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path + "; use GET");
+    };
+    server.Post(path, not_allowed);
+    server.Put(path, not_allowed);
+    server.Delete(path, not_allowed);
+    server.Patch(path, not_allowed);
+    server.Options(path, not_allowed);
+  }
   server.Get("/api/v1/candles", [g](const httplib::Request& req, httplib::Response& res) { g->candles(req, res); });
   server.Get("/api/v1/candles/live", [g](const httplib::Request& req, httplib::Response& res) { g->live(req, res); });
   server.Get("/api/v1/history", [g](const httplib::Request& req, httplib::Response& res) { g->history(req, res, false); });

@@ -331,4 +331,19 @@ api_result<history_query> parse_udf_history_query(const query_map& q, limit_poli
                        [](std::string_view t, std::string_view n) { return parse_udf_resolution(t, n); });
 }
 
+api_result<std::optional<std::string_view>> single_param(const query_map& q, std::string_view name) {
+  return lookup(q, name);
+}
+
+api_result<std::string> parse_symbol_prefix(std::string_view text, std::string_view name) {
+  // Any start of a valid symbol is a valid prefix: check it as a symbol with a harmless tail.
+  const std::string probe = text.size() < max_symbol_length ? std::string(text).append("0") : std::string(text);
+  if (text.empty() || is_valid_symbol(probe))
+    return api_result<std::string>::success(std::string(text));
+  return api_result<std::string>::failure(code_bad_parameter, std::string("invalid parameter '")
+                                                                  .append(name)
+                                                                  .append("': must be the start of a symbol, ")
+                                                                  .append(valid_symbol_form));
+}
+
 } // namespace cs::api

@@ -84,6 +84,11 @@ std::string to_udf_resolution(interval iv);
 // "none", "null" or "prev".
 api_result<fill_mode> parse_fill(std::string_view text, std::string_view name = "fill");
 
+// One parameter: absent (nullopt), its value, or code_bad_parameter when it was given twice.
+api_result<std::optional<std::string_view>> single_param(const query_map& q, std::string_view name);
+// The start of a symbol (search, listing): empty or up to 32 characters of the symbol alphabet.
+api_result<std::string> parse_symbol_prefix(std::string_view text, std::string_view name = "prefix");
+
 // --- endpoint queries ------------------------------------------------------------------------
 
 struct limit_policy {

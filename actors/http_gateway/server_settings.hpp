@@ -1,6 +1,7 @@
 #pragma once
 // How a node's HTTP server is tuned; candle-bench's ceiling server uses the same, so that the
-// benchmark compares what the node does per request and nothing else.
+// benchmark compares what the node does per request and nothing else. Call it before binding:
+// socket options apply to the listening socket, which accepted connections inherit.
 #include <httplib.h>
 
 #include <chrono>
@@ -15,9 +16,8 @@ inline void tune_http_server(httplib::Server& server, std::size_t threads) {
   // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
   // client's delayed ACK hold a small body back for ~40 ms.
   server.set_tcp_nodelay(true);
-  // httplib closes a keep-alive connection after 5 requests by default; charts and API clients
-  // keep theirs open.
-  server.set_keep_alive_max_count(1000);
+  // Keep-alive stays at httplib's 5 requests per connection: a connection holds a worker thread
+  // while it is open, so with more clients than threads long keep-alives starve the others.
 }
 
 } // namespace cs::gateway

@@ -57,6 +57,7 @@ void reader_logic::checkpoint(std::function<void()> done) {
       .then(
         [=, this](checkpoint_part& part) {
           if (self_->state.incarnation != inc) return;
+          if (!part.finals.empty()) g->with_finals.push_back(a);
           for (auto& c : part.finals) g->publish.finals.push_back(std::move(c));
           for (auto& c : part.live) g->commit.state.live.push_back(std::move(c));
           if (--g->remaining == 0 && !g->failed) publish(g, inc, done);
@@ -96,6 +97,8 @@ void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t in
         st.candles_published += g->publish.finals.size();
         ++st.checkpoints;
         peers_.commands->push({consumer_command::kind::commit, cfg_.partition, st.committed_offset, 0});
+        // Before any later collect (same sender, FIFO): queries read these finals from PostgreSQL now.
+        for (const auto& a : g->with_finals) self_->send(a, committed_atom::value);
         drain_stash();
         if (done) done();
         if (after_commit_) checkpoint(std::exchange(after_commit_, {}));

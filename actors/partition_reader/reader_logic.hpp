@@ -27,6 +27,7 @@ struct checkpoint_gather {
   publish_request publish;
   checkpoint_request commit;
   std::uint64_t covered_events = 0;
+  std::vector<candle_actor_hdl> with_finals; // told when the checkpoint committed
 };
 
 class reader_logic {

@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
   // The HTTP port is bound before the pipeline takes any partition: a node that cannot serve
   // fails before it joins the consumer group.
   httplib::Server server;
+  cs::gateway::tune_http_server(server, static_cast<std::size_t>(cfg.get(cs::runtime::keys::http_threads)));
   const auto& host = cfg.get(cs::runtime::keys::node_http_host);
   const auto port = static_cast<int>(cfg.get(cs::runtime::keys::node_http_port));
   if (!server.bind_to_port(host.c_str(), port)) {
@@ -104,7 +105,6 @@ int main(int argc, char** argv) {
   gs.rate_burst = static_cast<double>(cfg.get(http_rate_burst));
   gs.max_body = static_cast<std::size_t>(cfg.get(http_max_body));
   cs::gateway::http_gateway gateway(system, pipeline.directory(), pipeline.cache(), gs);
-  cs::gateway::tune_http_server(server, static_cast<std::size_t>(cfg.get(http_threads)));
   gateway.install(server);
 
   const auto ask_timeout = std::chrono::seconds(5);

@@ -40,6 +40,7 @@ struct pipeline_sim {
   std::unique_ptr<batch_router> router;
   std::map<std::pair<std::string, std::size_t>, candle_keeper> keepers; // (symbol, interval index)
   std::vector<final_span> spans; // what the keepers wrote through to the cache
+  bool tell_committed = true;
 
   void start(const fake_store& store) {
     router = std::make_unique<batch_router>(0, ivs, clock_cfg, event_decoder_limits{});
@@ -75,6 +76,9 @@ struct pipeline_sim {
     }
     store.next_offset = router->next_offset();
     store.clock = router->clock();
+    // The reader tells them once the commit landed; a query may come before that message does.
+    if (tell_committed)
+      for (auto& [k, kp] : keepers) kp.committed();
   }
 };
 
@@ -198,6 +202,7 @@ TEST_CASE("queries see every final candle: the store below the committed frontie
       sim.deliver(make_batch(sc, pos, to));
       pos = to;
       const auto action = rng() % 10;
+      sim.tell_committed = rng() % 2 == 0;
       if (action < 3) sim.checkpoint(store);
       if (action == 0) {
         sim.start(store);

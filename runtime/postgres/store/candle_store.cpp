@@ -34,6 +34,7 @@ result<void, pg_error> prepare_statements(store_connection& conn) {
     {store_sql::load_checkpoint_name, store_sql::load_checkpoint_sql},
     {store_sql::series_name, store_sql::series_sql},
     {store_sql::list_series_name, store_sql::list_series_sql},
+    {store_sql::find_series_name, store_sql::find_series_sql},
     {store_sql::range_oldest_name, store_sql::range_oldest_sql},
     {store_sql::range_newest_name, store_sql::range_newest_sql},
     {store_sql::by_prefix_name, store_sql::by_prefix_sql},
@@ -159,6 +160,14 @@ result<std::vector<candle>, pg_error> candle_store::query_candles(const std::str
     if (newest)
       std::reverse(out.begin(), out.end());
     return out;
+  });
+}
+
+result<std::optional<series_info>, pg_error> candle_store::find_series(const std::string& symbol, const interval& iv) {
+  return conn_.transact([&](pqxx::work& tx) -> std::optional<series_info> {
+    const auto rows = tx.exec_prepared(store_sql::find_series_name, symbol, iv.to_string());
+    if (rows.empty()) return std::nullopt;
+    return series_info{symbol, iv, rows[0][2].as<std::int64_t>(), rows[0][3].as<std::int64_t>()};
   });
 }
 

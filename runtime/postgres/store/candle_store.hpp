@@ -100,6 +100,8 @@ public:
                                                       std::int64_t limit,
                                                       limit_keeps keep = limit_keeps::oldest);
 
+  // The series (symbol, interval) from candle_series, or nullopt when it has no candles.
+  result<std::optional<series_info>, pg_error> find_series(const std::string& symbol, const interval& iv);
   // Series (candle_series) whose symbol starts with symbol_prefix, in byte order, at most `limit`.
   result<std::vector<series_info>, pg_error> list_series(const std::string& symbol_prefix, std::int64_t limit);
 

@@ -73,6 +73,11 @@ inline constexpr const char* list_series_sql =
   "SELECT symbol, interval, first_open_time, last_open_time FROM candle_series"
   " WHERE starts_with(symbol, $1) ORDER BY symbol COLLATE \"C\", interval COLLATE \"C\" LIMIT $2";
 
+// The series ($1 symbol, $2 interval), if it has candles.
+inline constexpr const char* find_series_name = "cs_store_find_series";
+inline constexpr const char* find_series_sql =
+  "SELECT symbol, interval, first_open_time, last_open_time FROM candle_series WHERE symbol = $1 AND interval = $2";
+
 inline constexpr const char* load_checkpoint_name = "cs_store_load_checkpoint";
 inline constexpr const char* load_checkpoint_sql =
   "SELECT epoch, next_offset, watermark, max_event_ts, owner FROM partition_checkpoint"

@@ -237,6 +237,10 @@ def cmd_requests(port, symbol):
         ("/udf/symbols?symbol=NOSUCHSYMBOL", 404, "unknown_symbol"),
         ("/udf/search?query=&limit=x", 400, "bad_parameter"),
         ("/api/v1/symbols?limit=-1", 400, "bad_parameter"),
+        ("/api/v1/symbols?prefix=%FF", 400, "bad_parameter"),
+        ("/udf/search?query=%FF", 200, None),
+        (f"/udf/symbols?symbol={s}&symbol=OTHER", 400, "bad_parameter"),
+        (f"/api/v1/candles/live?symbol={s}&symbol=OTHER&interval=1m", 400, "bad_parameter"),
         ("/api/v1/symbols", 200, None),
         ("/openapi.yaml", 200, None),
         ("/no/such/endpoint", 404, "not_found"),
@@ -251,6 +255,16 @@ def cmd_requests(port, symbol):
                 die(f"GET {path[:120]}: error body is not {{'error':{{code,message}}}}: {str(body)[:300]}")
             if want_code and body["error"]["code"] != want_code:
                 die(f"GET {path[:120]}: code {body['error']['code']} (want {want_code})")
+    # Other methods on the API's paths: 405 with Allow: GET.
+    for method in ("POST", "PUT", "DELETE"):
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/candles?symbol={s}&interval=1m", method=method, data=b"")
+        try:
+            urllib.request.urlopen(req, timeout=10)
+            die(f"{method} /api/v1/candles was accepted")
+        except urllib.error.HTTPError as e:
+            body = json.loads(e.read().decode())
+            if e.code != 405 or e.headers.get("Allow") != "GET" or body["error"]["code"] != "method_not_allowed":
+                die(f"{method} /api/v1/candles: {e.code} {e.headers.get('Allow')} {body}")
     # Malformed requests never crash or stall the node.
     for junk in (b"GARBAGE\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"\x00\xff\x10" * 100 + b"\r\n\r\n",
                  b"GET /api/v1/candles HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"y" * 20000 + b"\r\n\r\n",
