@@ -337,6 +337,10 @@ gateway_counters http_gateway::counters() const {
 
 void http_gateway::install(httplib::Server& server) {
   auto* g = impl_.get();
+  auto not_allowed = [g](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Allow", "GET");
+    g->send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path + "; use GET");
+  };
   server.set_payload_max_length(g->settings.max_body);
   server.set_pre_routing_handler([g](const httplib::Request& req, httplib::Response& res) {
     ++g->requests;
@@ -354,7 +358,14 @@ void http_gateway::install(httplib::Server& server) {
   // Paths and methods without a handler, oversized bodies, malformed requests: JSON errors too.
   server.set_error_handler([g](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    const auto status = res.status;
+    auto status = res.status;
+    // cpp-httplib refuses methods it does not know (TRACE, CONNECT, ...) as malformed: to the
+    // client they are methods this server does not allow.
+    static const std::set<std::string> known = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+    if (status == 400 && !req.method.empty() && !known.count(req.method)) {
+      res.set_header("Allow", "GET");
+      status = 405;
+    }
     if (status == 404) g->send_error(res, 404, "not_found", "no such endpoint: " + req.path + " (see /openapi.yaml)");
     else if (status == 413) g->send_error(res, 413, "too_large", "the request body is larger than http.max-body");
     else if (status == 414) g->send_error(res, 414, "uri_too_long", "the request URI is too long");
@@ -376,11 +387,8 @@ void http_gateway::install(httplib::Server& server) {
   });
   // Other methods on the API's paths: 405 naming the one allowed, not "no such endpoint".
   for (const char* path : {"/api/v1/candles", "/api/v1/candles/live", "/api/v1/history", "/api/v1/symbols", "/udf/config",
-                           "/udf/symbols", "/udf/search", "/udf/history", "/udf/time", "/openapi.yaml"}) {
-    auto not_allowed = [g](const httplib::Request& req, httplib::Response& res) {
-      res.set_header("Allow", "GET");
-      g->send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path + "; use GET");
-    };
+                           "/udf/symbols", "/udf/search", "/udf/history", "/udf/time", "/openapi.yaml", "/health/live",
+                           "/health/ready", "/debug/stats"}) {
     server.Post(path, not_allowed);
     server.Put(path, not_allowed);
     server.Delete(path, not_allowed);
