@@ -8,6 +8,7 @@
 #include <cmath>
 #include <set>
 
+#include "actors/http_gateway/answer_cache.hpp"
 #include "actors/http_gateway/api_json.hpp"
 #include "actors/http_gateway/rollup.hpp"
 #include "messages/candle_json.hpp"
@@ -72,11 +73,26 @@ struct http_gateway::impl {
   gateway_settings settings;
   std::mutex limiter_mutex;
   api::rate_limiter limiter;
+  answer_cache answers;
   std::atomic<std::uint64_t> requests{0}, bad_requests{0}, not_found{0}, rate_limited{0}, unavailable{0}, failed{0};
 
   impl(caf::actor_system& s, directory_hdl directory, cache_hdl c, gateway_settings st)
     : sys(s), reader(directory, c, st.timeout), cache(std::move(c)), settings(std::move(st)),
-      limiter(settings.rate_per_second, settings.rate_burst, 100'000) {}
+      limiter(settings.rate_per_second, settings.rate_burst, 100'000),
+      answers(settings.answer_cache_bytes, settings.answer_cache_ttl) {}
+
+  // An answer that can never change, already encoded: served as it is.
+  bool answered_before(const httplib::Request& req, httplib::Response& res) {
+    auto hit = answers.get(req.target, wall_now());
+    if (!hit) return false;
+    res.set_content(*hit, json_type);
+    return true;
+  }
+
+  void answer(const httplib::Request& req, httplib::Response& res, std::string body, bool immutable) {
+    if (immutable) answers.put(req.target, body, wall_now());
+    res.set_content(std::move(body), json_type);
+  }
 
   void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
     res.status = status;
@@ -95,6 +111,7 @@ struct http_gateway::impl {
     encoded_candles candles;
     bool truncated = false;
     bool known = false;
+    bool immutable = false;
     std::optional<http_error> error;
   };
 
@@ -115,6 +132,7 @@ struct http_gateway::impl {
       return out;
     }
     out.known = a.known;
+    out.immutable = a.immutable;
     if (!rolled) {
       out.candles = std::move(a.candles);
       out.truncated = a.truncated;
@@ -149,6 +167,7 @@ struct http_gateway::impl {
 
   // --- GET /api/v1/candles ----------------------------------------------------------------
   void candles(const httplib::Request& req, httplib::Response& res) {
+    if (answered_before(req, res)) return;
     auto q = api::parse_candles_query(params_of(req), settings.limits);
     if (!q.ok) return send_error(res, q.error);
     auto source = source_of(q.value.iv);
@@ -174,15 +193,16 @@ struct http_gateway::impl {
       next = std::move(url);
     }
     if (v.fill == api::fill_mode::none) // real candles only: splice their bytes
-      return res.set_content(api::encode_candle_list(v.symbol, v.iv, bars.candles, next), json_type);
+      return answer(req, res, api::encode_candle_list(v.symbol, v.iv, bars.candles, next), bars.immutable);
     auto filled = api::apply_fill(bars.candles.items(), v.iv, from, to, v.fill,
                                   static_cast<std::size_t>(settings.limits.max_limit) * 4);
     if (!filled.ok) return send_error(res, filled.error);
-    res.set_content(api::encode_candle_list(v.symbol, v.iv, filled.value, next), json_type);
+    answer(req, res, api::encode_candle_list(v.symbol, v.iv, filled.value, next), bars.immutable);
   }
 
   // --- GET /api/v1/history and /udf/history (same answer shape) -----------------------------
   void history(const httplib::Request& req, httplib::Response& res, bool udf) {
+    if (answered_before(req, res)) return;
     auto q = udf ? api::parse_udf_history_query(params_of(req), settings.limits)
                  : api::parse_history_query(params_of(req), settings.limits);
     if (!q.ok) return send_error(res, q.error);
@@ -209,7 +229,7 @@ struct http_gateway::impl {
     auto filled = api::apply_fill(bars.candles.items(), v.iv, from, to, v.fill,
                                   static_cast<std::size_t>(settings.limits.max_limit) * 4);
     if (!filled.ok) return send_error(res, filled.error);
-    res.set_content(api::encode_history(filled.value, next_time), json_type);
+    answer(req, res, api::encode_history(filled.value, next_time), bars.immutable);
   }
 
   // --- GET /api/v1/candles/live --------------------------------------------------------------
@@ -327,7 +347,9 @@ http_gateway::http_gateway(caf::actor_system& sys, directory_hdl directory, cach
 http_gateway::~http_gateway() = default;
 
 gateway_counters http_gateway::counters() const {
-  return {impl_->requests, impl_->bad_requests, impl_->not_found, impl_->rate_limited, impl_->unavailable, impl_->failed};
+  const auto a = impl_->answers.counters();
+  return {impl_->requests, impl_->bad_requests, impl_->not_found, impl_->rate_limited, impl_->unavailable, impl_->failed,
+          a.hits, a.misses, a.bytes, a.entries};
 }
 
 void http_gateway::install(httplib::Server& server) {

@@ -32,11 +32,14 @@ struct gateway_settings {
   double rate_per_second = 1000;
   double rate_burst = 2000;
   std::size_t max_body = 64 * 1024;
+  std::size_t answer_cache_bytes = 0; // answer_cache.hpp; 0: off
+  duration_ns answer_cache_ttl = 300 * ns_per_s;
 };
 
 // Counters of the gateway, for /debug/stats.
 struct gateway_counters {
   std::uint64_t requests = 0, bad_requests = 0, not_found = 0, rate_limited = 0, unavailable = 0, failed = 0;
+  std::uint64_t answer_hits = 0, answer_misses = 0, answer_bytes = 0, answer_entries = 0;
 };
 
 class http_gateway {

@@ -57,6 +57,7 @@ series_answer series_reader::read(caf::scoped_actor& self, const series_query& q
   if (!ok) return fail(503, "store_unavailable", "reading stored candles failed: " + caf::to_string(failed));
 
   out.known = live || all_committed || finals.series_known || !finals.candles.empty();
+  out.immutable = all_committed;
   out.tiers = finals.tiers;
   out.frontier = frontier_known && recent.frontier != no_frontier ? recent.frontier : finals.complete_to;
   out.candles = std::move(finals.candles);

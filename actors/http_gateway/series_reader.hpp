@@ -32,6 +32,7 @@ struct series_answer {
   encoded_candles candles;     // ascending; final ones closed, the live ones last; with their JSON
   bool truncated = false;      // `limit` cut the answer
   bool known = false;          // the series exists (a live actor, or candles in PostgreSQL)
+  bool immutable = false;      // the range ends before a committed frontier: this answer never changes
   timestamp_ns frontier = no_frontier; // every bucket before it is final
   tier_counts tiers;
   // Set when the answer could not be produced: HTTP status and error code/message.

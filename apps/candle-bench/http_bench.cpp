@@ -188,6 +188,7 @@ std::optional<http_answer> http_get(int port, const std::string& path) {
 struct node_stats {
   bool ok = false;
   std::uint64_t l1_hits = 0, l1_misses = 0, l2_hits = 0, l2_misses = 0, pg_reads = 0, http_requests = 0, rate_limited = 0;
+  std::uint64_t answer_hits = 0; // L1's encoded answers (cache.answer-max-bytes)
 };
 
 node_stats stats_of(int port) {
@@ -202,6 +203,7 @@ node_stats stats_of(int port) {
   s.l2_hits = c["l2"].value("hits", std::uint64_t{0});
   s.l2_misses = c["l2"].value("misses", std::uint64_t{0});
   s.pg_reads = c["postgres"].value("reads", std::uint64_t{0});
+  if (c.contains("answers")) s.answer_hits = c["answers"].value("hits", std::uint64_t{0});
   if (j.contains("http")) {
     s.http_requests = j["http"].value("requests", std::uint64_t{0});
     s.rate_limited = j["http"].value("rate_limited", std::uint64_t{0});
@@ -220,6 +222,7 @@ node_stats operator-(const node_stats& a, const node_stats& b) {
   d.pg_reads = a.pg_reads - b.pg_reads;
   d.http_requests = a.http_requests - b.http_requests;
   d.rate_limited = a.rate_limited - b.rate_limited;
+  d.answer_hits = a.answer_hits - b.answer_hits;
   return d;
 }
 
@@ -426,7 +429,7 @@ struct phase_figures {
 
 // Measures a node phase: wrk runs plus what the node's counters and CPU did during the measured part.
 std::string counters_of(const node_stats& d) {
-  return "l1.hits +" + std::to_string(d.l1_hits) + ", l1.misses +" + std::to_string(d.l1_misses) + ", l2.hits +" +
+  return "answers.hits +" + std::to_string(d.answer_hits) + ", l1.hits +" + std::to_string(d.l1_hits) + ", l1.misses +" + std::to_string(d.l1_misses) + ", l2.hits +" +
          std::to_string(d.l2_hits) + ", l2.misses +" + std::to_string(d.l2_misses) + ", postgres.reads +" +
          std::to_string(d.pg_reads) + ", http.requests +" + std::to_string(d.http_requests);
 }
@@ -600,7 +603,10 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
 
   // --- 1. the node, fed, until every offset is checkpointed --------------------------------------
   const std::string name = "bench-http-" + id;
-  if (!start_node(name, {})) return 1;
+  // --no-answer-cache: L1 answers from its blocks only (the encoded-answer part of L1 off).
+  std::vector<std::string> node_flags;
+  if (!opt.answer_cache) node_flags.push_back("--cache.answer-max-bytes=0");
+  if (!start_node(name, node_flags)) return 1;
   {
     const auto t0 = clock_type::now();
     std::int64_t done = 0;
@@ -708,7 +714,9 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
   stop_child(node_pid);
   node_pid = -1;
   const double node_l1_cpu_share = l1_fig.wall_s > 0 ? l1_fig.node_cpu_s / l1_fig.wall_s : 0;
-  if (!start_node(name + "-cold", {"--cache.l2-enabled=false", "--cache.l1-max-entries=1", "--cache.l1-ttl=1s"})) return 1;
+  if (!start_node(name + "-cold", {"--cache.l2-enabled=false", "--cache.l1-max-entries=1", "--cache.l1-ttl=1s",
+                                   "--cache.answer-max-bytes=0"}))
+    return 1;
   const auto cold_body = wait_for(path, [&](const std::string& b) { return check_candles(b, from_ms); });
   if (!cold_body) return 1;
   const bool cold_same_bytes = *cold_body == answer;
@@ -755,6 +763,8 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
     j["response_bytes"] = answer.size();
     j["connections"] = opt.connections;
     // Checks and context (not targets).
+    j["answer_cache"] = opt.answer_cache;
+    j["l1_phase_answer_hits"] = l1d.answer_hits;
     j["l1_phase_l1_hits"] = l1d.l1_hits;
     j["l1_phase_postgres_reads"] = l1d.pg_reads;
     j["l1_phase_l2_reads"] = l1d.l2_hits + l1d.l2_misses;

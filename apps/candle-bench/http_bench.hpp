@@ -18,6 +18,7 @@ struct http_options {
   std::string config_file; // passed to candle-node and used for brokers/PostgreSQL; "" = defaults
   double timeout_s = 300;  // give up waiting for the node (ingestion, readiness) after this
   bool keep = false;       // keep the topic and the bench's rows in PostgreSQL
+  bool answer_cache = true; // false: the node's L1 answers from its blocks only
 };
 
 // Feeds a fresh topic to a candle-node, then load-tests its read API with wrk: a 300-candle

@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
   http_cmd->add_option("--config", http.config_file, "candlestream config file (brokers, PostgreSQL, node settings)");
   http_cmd->add_option("--timeout", http.timeout_s, "seconds to wait for the node (ingestion, readiness)");
   http_cmd->add_flag("--keep", http.keep, "keep the benchmark topic and the bench's rows in PostgreSQL");
+  http_cmd->add_flag("!--no-answer-cache", http.answer_cache,
+                     "start the node with cache.answer-max-bytes=0: L1 answers from its candle blocks only");
 
   CLI11_PARSE(app, argc, argv);
   if (*core_cmd) return cs::bench::run_core(core, std::cout);

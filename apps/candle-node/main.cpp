@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
   gs.rate_per_second = static_cast<double>(cfg.get(http_rate_limit));
   gs.rate_burst = static_cast<double>(cfg.get(http_rate_burst));
   gs.max_body = static_cast<std::size_t>(cfg.get(http_max_body));
+  gs.answer_cache_bytes = static_cast<std::size_t>(cfg.get(cache_answer_max_bytes));
+  gs.answer_cache_ttl = cfg.get(cache_l1_ttl);
   cs::gateway::http_gateway gateway(system, pipeline.directory(), pipeline.cache(), gs);
   gateway.install(server);
 
@@ -130,6 +132,8 @@ int main(int argc, char** argv) {
     const auto g = gateway.counters();
     out["http"] = {{"requests", g.requests}, {"bad_requests", g.bad_requests}, {"not_found", g.not_found},
                    {"rate_limited", g.rate_limited}, {"unavailable", g.unavailable}, {"failed", g.failed}};
+    out["cache"]["answers"] = {{"hits", g.answer_hits}, {"misses", g.answer_misses}, {"bytes", g.answer_bytes},
+                               {"entries", g.answer_entries}};
     res.set_content(out.dump(), "application/json");
   });
   if (cfg.get(cs::runtime::keys::node_faults)) {

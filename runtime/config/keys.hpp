@@ -53,6 +53,7 @@ inline const duration_key cache_l1_ttl{"cache.l1-ttl", "5m", "L1 entries older t
 inline const boolean_key cache_l2_enabled{"cache.l2-enabled", "true", "use Redis as L2 (false: L1 and PostgreSQL only)"};
 inline const duration_key cache_l2_ttl{"cache.l2-ttl", "1h", "L2 (Redis) series untouched for this long expire", {ns_per_s, 366 * ns_per_day}};
 inline const integer_key cache_l2_keep_blocks{"cache.l2-keep-blocks", "256", "L2 keeps this many newest blocks (of 64 buckets) per series", {1, 1'000'000}};
+inline const byte_size_key cache_answer_max_bytes{"cache.answer-max-bytes", "64m", "L1 also keeps encoded HTTP answers about entirely final ranges, up to this many bytes (0: off)", {0, std::int64_t{64} << 30}};
 inline const integer_key cache_loaders{"cache.loaders", "2", "threads reading L2 and PostgreSQL for the cache (each with its own connections)", {1, 64}};
 inline const duration_key cache_series_refresh{"cache.series-refresh", "10s", "how often the known (symbol, interval) list is reloaded from PostgreSQL", {100 * ns_per_ms, ns_per_day}};
 
