@@ -235,6 +235,7 @@ node_stats& operator+=(node_stats& a, const node_stats& d) {
   a.pg_reads += d.pg_reads;
   a.http_requests += d.http_requests;
   a.rate_limited += d.rate_limited;
+  a.answer_hits += d.answer_hits;
   return a;
 }
 
@@ -743,7 +744,8 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
   const auto& l1d = l1_fig.delta;
   const double l1_requests = static_cast<double>(std::max<std::uint64_t>(1, l1d.http_requests));
   const double cold_requests = static_cast<double>(std::max<std::uint64_t>(1, cold_delta.http_requests));
-  const bool l1_only = l1d.ok && l1d.l1_hits > 0 && l1d.pg_reads == 0 && l1d.l2_hits == 0 && l1d.l2_misses == 0;
+  // From L1: its blocks or its encoded answers, and nothing from L2 or PostgreSQL.
+  const bool l1_only = l1d.ok && (l1d.l1_hits > 0 || l1d.answer_hits > 0) && l1d.pg_reads == 0 && l1d.l2_hits == 0 && l1d.l2_misses == 0;
 
   if (opt.json) {
     nlohmann::ordered_json j;
