@@ -13,6 +13,7 @@
 #include "actors/http_gateway/rollup.hpp"
 #include "messages/candle_json.hpp"
 #include "runtime/log/log.hpp"
+#include "runtime/metrics/registry.hpp"
 
 namespace cs::gateway {
 namespace {
@@ -327,7 +328,8 @@ struct http_gateway::impl {
   }
 
   void udf_symbols(const httplib::Request& req, httplib::Response& res) {
-    const auto symbol_text = required(params_of(req), "symbol", res);
+    const auto q = params_of(req); // the views below point into it
+    const auto symbol_text = required(q, "symbol", res);
     if (!symbol_text) return;
     auto symbol = api::parse_symbol(*symbol_text);
     if (!symbol.ok) return send_error(res, symbol.error);
@@ -352,14 +354,42 @@ gateway_counters http_gateway::counters() const {
           a.hits, a.misses, a.bytes, a.entries};
 }
 
+namespace {
+
+// The route label of a request: one of the served paths, or "other" (bounded label values).
+std::string route_of(const std::string& path) {
+  static const std::set<std::string> routes = {"/api/v1/candles", "/api/v1/candles/live", "/api/v1/history", "/api/v1/symbols",
+                                               "/udf/config", "/udf/symbols", "/udf/search", "/udf/history", "/udf/time",
+                                               "/openapi.yaml", "/health/live", "/health/ready", "/debug/stats", "/metrics"};
+  return routes.count(path) ? path : "other";
+}
+
+// When the request being handled on this thread started (set before routing, read by the logger).
+thread_local std::chrono::steady_clock::time_point request_started;
+
+} // namespace
+
 void http_gateway::install(httplib::Server& server) {
   auto* g = impl_.get();
+  if (auto* m = g->settings.metrics) {
+    m->declare("candlestream_http_requests_total", runtime::metrics::kind::counter, "HTTP requests answered, per route and status.",
+               {"route", "status"});
+    m->declare("candlestream_http_request_duration_seconds", runtime::metrics::kind::histogram,
+               "Time from a parsed request to its answer, per route.", {"route"}, runtime::metrics::registry::latency_buckets());
+    server.set_logger([m](const httplib::Request& req, const httplib::Response& res) {
+      const auto route = route_of(req.path);
+      m->counter_of("candlestream_http_requests_total", {route, std::to_string(res.status)}).inc();
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - request_started;
+      m->histogram_of("candlestream_http_request_duration_seconds", {route}).observe(took.count());
+    });
+  }
   auto not_allowed = [g](const httplib::Request& req, httplib::Response& res) {
     res.set_header("Allow", "GET");
     g->send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path + "; use GET");
   };
   server.set_payload_max_length(g->settings.max_body);
   server.set_pre_routing_handler([g](const httplib::Request& req, httplib::Response& res) {
+    request_started = std::chrono::steady_clock::now();
     ++g->requests;
     duration_ns wait = 0;
     {
@@ -405,7 +435,7 @@ void http_gateway::install(httplib::Server& server) {
   // Other methods on the API's paths: 405 naming the one allowed, not "no such endpoint".
   for (const char* path : {"/api/v1/candles", "/api/v1/candles/live", "/api/v1/history", "/api/v1/symbols", "/udf/config",
                            "/udf/symbols", "/udf/search", "/udf/history", "/udf/time", "/openapi.yaml", "/health/live",
-                           "/health/ready", "/debug/stats"}) {
+                           "/health/ready", "/debug/stats", "/metrics"}) {
     server.Post(path, not_allowed);
     server.Put(path, not_allowed);
     server.Delete(path, not_allowed);

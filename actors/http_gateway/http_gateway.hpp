@@ -23,6 +23,10 @@ namespace httplib {
 class Server;
 }
 
+namespace cs::runtime::metrics {
+class registry;
+}
+
 namespace cs::gateway {
 
 struct gateway_settings {
@@ -33,6 +37,7 @@ struct gateway_settings {
   double rate_burst = 2000;
   std::size_t max_body = 64 * 1024;
   std::size_t answer_cache_bytes = 0; // answer_cache.hpp; 0: off
+  runtime::metrics::registry* metrics = nullptr; // requests by route and status, latency histogram
   duration_ns answer_cache_ttl = 300 * ns_per_s;
 };
 

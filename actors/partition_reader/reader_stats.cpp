@@ -19,6 +19,10 @@ std::string reader_logic::stats_json() const {
     j["duplicate"] = c.duplicate;
     j["gaps"] = c.gaps;
     j["gap_rereads"] = c.gap_rereads;
+    nlohmann::json by_reason = nlohmann::json::object();
+    for (std::size_t r = 1; r < c.rejected.size(); ++r) // 0 is "none"
+      if (c.rejected[r]) by_reason[std::string(to_string(static_cast<reject_reason>(r)))] = c.rejected[r];
+    j["invalid_by_reason"] = std::move(by_reason);
   }
   j["candle_actors"] = st.by_symbol.size() * cfg_.intervals.size();
   j["checkpoints"] = st.checkpoints;

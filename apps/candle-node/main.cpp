@@ -17,6 +17,7 @@
 #include "messages/candle_json.hpp"
 #include "actors/http_gateway/http_gateway.hpp"
 #include "actors/http_gateway/server_settings.hpp"
+#include "node_metrics.hpp"
 #include "node_pipeline.hpp"
 #include "messages/caf_types.hpp"
 #include "runtime/config/config.hpp"
@@ -106,6 +107,8 @@ int main(int argc, char** argv) {
   gs.max_body = static_cast<std::size_t>(cfg.get(http_max_body));
   gs.answer_cache_bytes = static_cast<std::size_t>(cfg.get(cache_answer_max_bytes));
   gs.answer_cache_ttl = cfg.get(cache_l1_ttl);
+  cs::node::node_metrics metrics(system, pipeline.consumer(), pipeline.cache());
+  gs.metrics = &metrics.registry();
   cs::gateway::http_gateway gateway(system, pipeline.directory(), pipeline.cache(), gs);
   gateway.install(server);
 
@@ -114,6 +117,9 @@ int main(int argc, char** argv) {
     res.status = status;
     res.set_content(nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json");
   };
+  server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
   server.Get("/debug/stats", [&](const httplib::Request&, httplib::Response& res) {
     caf::scoped_actor self{system};
     nlohmann::json out{{"node", name}};
