@@ -27,12 +27,7 @@ runtime::kafka_status produce(runtime::kafka_producer& p, const std::string& top
                               std::string_view value, std::span<const runtime::kafka_header> headers) {
   constexpr std::chrono::milliseconds queue_full_wait{10};
   constexpr int max_attempts = 1000;
-  runtime::kafka_status st;
-  for (int attempt = 0; attempt < max_attempts; ++attempt) {
-    st = p.produce(topic, key, value, {.headers = headers});
-    if (!st.queue_full()) break;
-    p.poll(queue_full_wait);
-  }
+  auto st = p.produce_waiting(topic, key, value, {.headers = headers}, queue_full_wait, max_attempts);
   if (!st.ok()) runtime::log_error(component, "produce to " + topic + ": " + st.reason);
   return st;
 }

@@ -304,14 +304,9 @@ std::size_t feed(const runtime::config& cfg, const std::string& topic, const std
       e.ts = (start_ms + t + static_cast<std::int64_t>(s)) * ns_per_ms;
       payload.clear();
       append_event_json(payload, e, event_time_field::millis);
-      for (;;) {
-        auto st = producer.produce(topic, e.symbol, payload);
-        if (st.ok()) break;
-        if (!st.queue_full()) {
-          log << "produce failed: " << st.reason << "\n";
-          return 0;
-        }
-        producer.poll(std::chrono::milliseconds(1));
+      if (auto st = producer.produce_waiting(topic, e.symbol, payload); !st.ok()) {
+        log << "produce failed: " << st.reason << "\n";
+        return 0;
       }
       if (++n % 1000 == 0) producer.poll();
     }

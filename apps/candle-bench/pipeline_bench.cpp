@@ -57,20 +57,15 @@ bool preload(const runtime::config& cfg, const std::string& topic, std::size_t n
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t s = rng() % symbols;
     mid[s] *= 1.0 + (static_cast<double>(rng() % 2001) - 1000.0) * 1e-7;
-    e.symbol = std::string("B") + std::to_string(s);
+    e.symbol.assign(1, 'B').append(std::to_string(s)); // not "B" + ...: GCC 12 false -Wrestrict
     e.bid = mid[s] - 0.01;
     e.ask = mid[s] + 0.01;
     e.ts = start + static_cast<timestamp_ns>(i) * event_spacing;
     payload.clear();
     append_event_json(payload, e, event_time_field::millis);
-    for (;;) {
-      auto st = producer.produce(topic, e.symbol, payload);
-      if (st.ok()) break;
-      if (!st.queue_full()) {
-        log << "produce failed: " << st.reason << "\n";
-        return false;
-      }
-      producer.poll(std::chrono::milliseconds(1));
+    if (auto st = producer.produce_waiting(topic, e.symbol, payload); !st.ok()) {
+      log << "produce failed: " << st.reason << "\n";
+      return false;
     }
     if (i % 1000 == 0) producer.poll();
   }

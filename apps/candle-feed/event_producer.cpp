@@ -72,13 +72,7 @@ void event_producer::on_delivery(const runtime::kafka_delivery_report& r) {
 }
 
 void event_producer::send(std::string_view key, std::string_view payload) {
-  while (true) {
-    auto st = producer_.produce(topic_, key, payload);
-    if (st.ok()) break;
-    if (st.queue_full()) {
-      producer_.poll(queue_full_wait);
-      continue;
-    }
+  if (auto st = producer_.produce_waiting(topic_, key, payload, {}, queue_full_wait); !st.ok()) {
     if (st.fatal) throw kafka_failure(st.reason);
     fail(st.reason);
     return;

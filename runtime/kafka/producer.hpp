@@ -6,6 +6,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
+#include <limits>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -61,6 +62,14 @@ public:
   // A full local queue returns a status with queue_full(): poll() and retry.
   kafka_status produce(std::string_view topic, std::string_view key, std::string_view value,
                        const kafka_produce_options& options = {});
+
+  // produce(), and while the local queue is full: serve delivery reports for up to `wait`, then
+  // try again, at most `attempts` tries in all. The status of the last try (queue_full() only if
+  // every try found the queue full).
+  kafka_status produce_waiting(std::string_view topic, std::string_view key, std::string_view value,
+                               const kafka_produce_options& options = {},
+                               std::chrono::milliseconds wait = std::chrono::milliseconds{1},
+                               int attempts = std::numeric_limits<int>::max());
 
   // Serves delivery reports; returns how many events were served.
   int poll(std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
