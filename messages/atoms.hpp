@@ -28,5 +28,6 @@ using range_atom = caf::atom_constant<caf::atom("range")>;       // cache: final
 using load_atom = caf::atom_constant<caf::atom("load")>;         // cache loader: L2 / PostgreSQL read
 using series_atom = caf::atom_constant<caf::atom("series")>;     // cache: known (symbol, interval)s
 using committed_atom = caf::atom_constant<caf::atom("committed")>; // candle actor: its last collect is committed
+using seek_failed_atom = caf::atom_constant<caf::atom("seekfail")>; // reader: the poll thread could not seek
 
 } // namespace cs

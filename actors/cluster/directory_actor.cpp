@@ -4,11 +4,11 @@ namespace cs {
 
 directory_hdl::behavior_type directory_actor(directory_hdl::stateful_pointer<directory_state> self, int) {
   return {
-    [=](register_atom, std::int32_t partition, const candle_key& key, const candle_actor_hdl& handle) {
-      self->state.keys[key] = {partition, handle};
+    [=](register_atom, std::uint64_t owner, const candle_key& key, const candle_actor_hdl& handle) {
+      self->state.keys[key] = {owner, handle};
     },
-    [=](unregister_atom, std::int32_t partition) {
-      std::erase_if(self->state.keys, [&](const auto& kv) { return kv.second.partition == partition; });
+    [=](unregister_atom, std::uint64_t owner) {
+      std::erase_if(self->state.keys, [&](const auto& kv) { return kv.second.owner == owner; });
     },
     [=](lookup_atom, const candle_key& key) {
       std::vector<candle_actor_hdl> out;

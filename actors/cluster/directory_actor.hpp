@@ -13,7 +13,10 @@ namespace cs {
 
 struct directory_state {
   struct entry {
-    std::int32_t partition;
+    // The reader instance that spawned the actor (actors/kafka_consumer/consumer_commands.hpp):
+    // a revoked reader that shuts down late drops its own keys, never those of a newer reader
+    // of the same partition.
+    std::uint64_t owner;
     candle_actor_hdl handle;
   };
   std::map<candle_key, entry> keys;

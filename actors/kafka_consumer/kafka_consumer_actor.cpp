@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "messages/atoms.hpp"
+#include "runtime/kafka/types.hpp"
 #include "runtime/log/log.hpp"
 
 namespace cs {
@@ -14,13 +15,18 @@ constexpr std::string_view component = "kafka_consumer";
 
 caf::behavior kafka_consumer_actor(caf::stateful_actor<kafka_consumer_state>* self, reader_config reader_template,
                                    reader_peers peers) {
-  const auto timeout = std::chrono::nanoseconds(reader_template.commit_timeout);
+  // Readers answer claims and revokes within claim_timeout; the margin covers the messages.
+  const auto timeout = std::chrono::nanoseconds(reader_template.claim_timeout) + std::chrono::seconds(5);
   self->set_down_handler([=](caf::down_msg& dm) {
     for (auto it = self->state.readers.begin(); it != self->state.readers.end(); ++it) {
       if (it->second.reader.address() != dm.source) continue;
-      if (dm.reason && dm.reason != caf::exit_reason::user_shutdown)
-        runtime::log_error(component, "reader of partition " + std::to_string(it->first) + " failed: " + caf::to_string(dm.reason));
+      const auto p = it->first;
       self->state.readers.erase(it);
+      if (dm.reason && dm.reason != caf::exit_reason::user_shutdown) {
+        const auto why = "reader of partition " + std::to_string(p) + " died: " + caf::to_string(dm.reason);
+        runtime::log_error(component, why);
+        self->quit(make_error(caf::sec::runtime_error, why));
+      }
       return;
     }
   });
@@ -36,39 +42,46 @@ caf::behavior kafka_consumer_actor(caf::stateful_actor<kafka_consumer_state>* se
       for (auto p : partitions) {
         auto cfg = reader_template;
         cfg.partition = p;
+        cfg.instance = ++self->state.last_instance;
         auto pe = peers;
         pe.inflight = std::make_shared<std::atomic<std::int64_t>>(0);
         auto reader = self->spawn<caf::monitored>(partition_reader_actor, cfg, pe);
         self->state.readers[p] = {reader, pe.inflight};
+        auto add = [=](std::int64_t offset) mutable {
+          starts->push_back({p, offset, reader, cfg.instance, pe.inflight});
+          if (--*remaining == 0) rp.deliver(*starts);
+        };
         self->request(reader, timeout, claim_atom::value)
-          .then(
-            [=](std::int64_t next_offset) mutable {
-              starts->push_back({p, next_offset, reader, pe.inflight});
-              if (--*remaining == 0) rp.deliver(*starts);
-            },
-            [=](caf::error& e) mutable {
-              runtime::log_error(component, "claiming partition " + std::to_string(p) + " failed: " + caf::to_string(e));
-              if (--*remaining == 0) rp.deliver(*starts);
-            });
+          .then([=](std::int64_t next_offset) mutable { add(next_offset); },
+                [=](caf::error& e) mutable {
+                  runtime::log_error(component, "partition " + std::to_string(p) + ": no claim answer: " + caf::to_string(e));
+                  add(runtime::kafka_offset_invalid);
+                });
       }
       return rp;
     },
     [=](revoke_atom, const std::vector<std::int32_t>& partitions, bool lost) {
       auto rp = self->make_response_promise<bool>();
       auto remaining = std::make_shared<std::size_t>(0);
-      for (auto p : partitions)
-        if (self->state.readers.count(p)) ++*remaining;
-      if (*remaining == 0) {
-        rp.deliver(true);
-        return rp;
-      }
+      std::vector<std::pair<std::int32_t, caf::actor>> going;
       for (auto p : partitions) {
         auto it = self->state.readers.find(p);
         if (it == self->state.readers.end()) continue;
-        self->request(it->second.reader, timeout, revoke_atom::value, lost)
+        going.emplace_back(p, it->second.reader);
+        // No longer this node's: a reader of a later assignment replaces it here.
+        self->state.readers.erase(it);
+      }
+      *remaining = going.size();
+      if (going.empty()) {
+        rp.deliver(true);
+        return rp;
+      }
+      for (const auto& [p, reader] : going) {
+        self->request(reader, timeout, revoke_atom::value, lost)
           .then([=](bool) mutable { if (--*remaining == 0) rp.deliver(true); },
-                [=](caf::error& e) mutable {
-                  runtime::log_warn(component, "revoking partition " + std::to_string(p) + ": " + caf::to_string(e));
+                [=, p = p](caf::error& e) mutable {
+                  runtime::log_warn(component, "revoking partition " + std::to_string(p) + ": " + caf::to_string(e) +
+                                                 " (its final checkpoint goes on in the background, fenced if too late)");
                   if (--*remaining == 0) rp.deliver(true);
                 });
       }

@@ -3,9 +3,13 @@
 // (poll_loop) asks it, blocking, to take or give back partitions; it spawns one
 // partition_reader per assigned partition, has it claim the partition in PostgreSQL, and tells
 // the poll thread where each starts reading.
-//   (assign_atom, vector<int32>) -> vector<partition_start>
-//   (revoke_atom, vector<int32>, bool lost) -> bool
+//   (assign_atom, vector<int32>) -> vector<partition_start>   one per partition, within
+//                                          claim_timeout (unclaimed ones start held)
+//   (revoke_atom, vector<int32>, bool lost) -> bool           within claim_timeout; a final
+//                                          checkpoint that takes longer goes on in the background
 //   (stats_atom) -> string                 readers' counters as a JSON array
+// A reader only stops when revoked; one that dies otherwise is a bug this actor cannot repair
+// (the poll thread would feed a dead actor), so it fails and the node stops (root_supervisor).
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -21,7 +25,8 @@ struct kafka_consumer_state {
     caf::actor reader;
     inflight_counter inflight;
   };
-  std::map<std::int32_t, owned> readers;
+  std::map<std::int32_t, owned> readers; // the current reader of each partition assigned here
+  reader_instance last_instance = 0;
   static inline const char* name = "kafka_consumer";
 };
 

@@ -28,15 +28,19 @@ struct poll_loop::state {
 
   struct owned {
     caf::actor reader;
+    reader_instance instance = 0;
     inflight_counter inflight;
     std::uint64_t generation = 0;
-    bool paused = false;
-    bool stopped = false; // fenced: no more records for it
+    bool held = false;   // the reader is (re-)claiming: no records until its seek
+    bool paused = false; // paused in librdkafka (held, or its reader is behind)
     raw_batch pending;
   };
   std::map<std::int32_t, owned> partitions; // touched only on the poll thread
   rd_kafka_queue_t* queue = nullptr;         // the consumer queue (records, errors, rebalances)
   std::vector<rd_kafka_message_t*> messages = std::vector<rd_kafka_message_t*>(consume_batch);
+  bool fatal_reported = false;
+  std::map<std::int32_t, std::int64_t> to_mirror; // checkpointed offsets not yet committed to the group
+  std::chrono::steady_clock::time_point quiet_until{}; // no group commit before this
   mutable std::mutex stats_mutex;
   poll_loop::stats stats;
 
@@ -44,29 +48,49 @@ struct poll_loop::state {
     return {topic, p, offset};
   }
 
+  void count(std::uint64_t poll_loop::stats::*field) {
+    std::lock_guard lock(stats_mutex);
+    ++(stats.*field);
+  }
+
+  void fatal(const std::string& why) {
+    runtime::log_error(component, why + "; stopping this node so that a fresh group member takes over");
+    count(&poll_loop::stats::errors);
+    if (std::exchange(fatal_reported, true) || !hooks.on_fatal) return;
+    hooks.on_fatal(why);
+  }
+
   void on_rebalance(runtime::kafka_rebalance_event ev, std::span<runtime::kafka_topic_partition> parts) {
+    quiet_until = std::chrono::steady_clock::now() + limits.mirror_interval;
     std::vector<std::int32_t> ids;
     for (const auto& p : parts) ids.push_back(p.partition);
     if (ev == runtime::kafka_rebalance_event::assigned) {
       auto starts = hooks.on_assign(ids);
-      if (starts.size() != ids.size())
-        runtime::log_error(component, "only " + std::to_string(starts.size()) + " of " + std::to_string(ids.size()) +
-                                        " assigned partitions have a reader; the others stay idle");
       for (auto& s : starts) {
         if (!s.reader) continue;
         for (auto& p : parts)
           if (p.partition == s.partition) p.offset = s.offset;
         auto& o = partitions[s.partition];
+        o = owned{};
         o.reader = s.reader;
+        o.instance = s.instance;
         o.inflight = s.inflight;
-        o.generation = 0;
-        o.paused = o.stopped = false;
+        // Not claimed yet: librdkafka would start at the group's committed offset, which may be
+        // behind the claim; hold it (paused right after the assignment) until the reader seeks.
+        o.held = s.offset == runtime::kafka_offset_invalid;
       }
+      std::size_t missing = 0;
+      for (auto id : ids) missing += partitions.count(id) == 0 ? 1 : 0;
       runtime::log_info(component, "assigned " + std::to_string(ids.size()) + " partition(s)");
+      if (missing > 0)
+        fatal(std::to_string(missing) + " of " + std::to_string(ids.size()) + " assigned partitions have no reader");
     } else {
       for (auto id : ids) flush(id);
       hooks.on_revoke(ids, ev == runtime::kafka_rebalance_event::lost);
-      for (auto id : ids) partitions.erase(id);
+      for (auto id : ids) {
+        partitions.erase(id);
+        to_mirror.erase(id); // its next owner mirrors its own checkpoints
+      }
       runtime::log_info(component, std::string(ev == runtime::kafka_rebalance_event::lost ? "lost " : "revoked ") +
                                      std::to_string(ids.size()) + " partition(s)");
     }
@@ -81,58 +105,83 @@ struct poll_loop::state {
     o.pending.generation = o.generation;
     caf::anon_send(o.reader, batch_atom::value, std::move(o.pending));
     o.pending = raw_batch{};
-    std::lock_guard lock(stats_mutex);
-    ++stats.batches;
+    count(&poll_loop::stats::batches);
   }
 
   void apply_commands() {
     for (const auto& c : commands->take()) {
       auto it = partitions.find(c.partition);
-      if (it == partitions.end()) continue; // no longer ours
+      if (it == partitions.end() || it->second.instance != c.instance) {
+        // A revoked reader (its partition gone, or read here by a newer reader): never obeyed.
+        count(&poll_loop::stats::stale_commands);
+        continue;
+      }
       auto& o = it->second;
       switch (c.what) {
-        case consumer_command::kind::seek: {
-          o.generation = c.generation;
+        case consumer_command::kind::seek: seek(c.partition, o, c.offset, c.generation); break;
+        case consumer_command::kind::commit: to_mirror[c.partition] = c.offset; break;
+        case consumer_command::kind::hold:
+          o.held = true;
           o.pending = raw_batch{};
-          // rd_kafka_seek_partitions also purges what was prefetched for the partition.
-          auto list = rd_kafka_topic_partition_list_new(1);
-          rd_kafka_topic_partition_list_add(list, topic.c_str(), c.partition)->offset = c.offset;
-          if (auto* err = rd_kafka_seek_partitions(consumer->native_handle(), list, -1)) {
-            runtime::log_error(component, std::string("seek failed: ") + rd_kafka_error_string(err));
-            rd_kafka_error_destroy(err);
-          }
-          rd_kafka_topic_partition_list_destroy(list);
           break;
-        }
-        case consumer_command::kind::commit: {
-          const runtime::kafka_topic_partition off = tp(c.partition, c.offset);
-          if (auto st = consumer->commit(std::span(&off, 1), true); !st)
-            runtime::log_warn(component, "offset commit failed: " + st.reason);
-          break;
-        }
-        case consumer_command::kind::stop_partition: {
-          o.stopped = true;
-          const runtime::kafka_topic_partition t = tp(c.partition);
-          (void)consumer->pause(std::span(&t, 1));
-          break;
-        }
       }
     }
   }
 
-  void apply_backpressure() {
+  void seek(std::int32_t p, owned& o, std::int64_t offset, std::uint64_t generation) {
+    o.generation = generation;
+    o.pending = raw_batch{};
+    // rd_kafka_seek_partitions also purges what was prefetched for the partition.
+    auto list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset = offset;
+    std::string failure;
+    if (auto* err = rd_kafka_seek_partitions(consumer->native_handle(), list, -1)) {
+      failure = rd_kafka_error_string(err);
+      rd_kafka_error_destroy(err);
+    } else if (list->elems[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      failure = rd_kafka_err2str(list->elems[0].err);
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    if (!failure.empty()) {
+      // The reader restarts from its checkpoint and asks again; until then it reads nothing.
+      runtime::log_error(component, topic + "[" + std::to_string(p) + "]: seek to " + std::to_string(offset) + " failed: " + failure);
+      count(&poll_loop::stats::seek_failures);
+      o.held = true;
+      caf::anon_send(o.reader, seek_failed_atom::value, failure);
+      return;
+    }
+    o.held = false;
+  }
+
+  void mirror_offsets() {
+    const auto now = std::chrono::steady_clock::now();
+    if (to_mirror.empty() || now < quiet_until) return;
+    std::vector<runtime::kafka_topic_partition> offsets;
+    for (const auto& [p, off] : to_mirror) offsets.push_back(tp(p, off));
+    to_mirror.clear();
+    quiet_until = now + limits.mirror_interval;
+    if (auto st = consumer->commit(offsets, true); !st) runtime::log_warn(component, "offset commit failed: " + st.reason);
+  }
+
+  // Pauses a partition while it is held or its reader is behind; resumes it when neither holds.
+  void apply_flow() {
     for (auto& [p, o] : partitions) {
-      if (o.stopped) continue;
       const auto n = o.inflight->load(std::memory_order_relaxed);
+      const bool behind = o.paused ? n > limits.resume_inflight_batches : n > limits.max_inflight_batches;
+      const bool want = o.held || behind;
+      if (want == o.paused) continue;
       const runtime::kafka_topic_partition t = tp(p);
-      if (!o.paused && n > limits.max_inflight_batches) {
-        if (consumer->pause(std::span(&t, 1))) {
+      if (want) {
+        if (auto st = consumer->pause(std::span(&t, 1)); st) {
           o.paused = true;
-          std::lock_guard lock(stats_mutex);
-          ++stats.pauses;
+          if (!o.held) count(&poll_loop::stats::pauses);
+        } else {
+          runtime::log_warn(component, "pause failed: " + st.reason);
         }
-      } else if (o.paused && n <= limits.resume_inflight_batches) {
-        if (consumer->resume(std::span(&t, 1))) o.paused = false;
+      } else if (auto st = consumer->resume(std::span(&t, 1)); st) {
+        o.paused = false;
+      } else {
+        runtime::log_warn(component, "resume failed: " + st.reason);
       }
     }
   }
@@ -159,12 +208,14 @@ struct poll_loop::state {
   std::size_t take(rd_kafka_message_t* msg) {
     std::size_t taken = 0;
     if (msg->err) {
-      if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (msg->err == RD_KAFKA_RESP_ERR__FATAL) {
+        fatal(std::string("fatal consumer error: ") + rd_kafka_message_errstr(msg));
+      } else if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        // Mostly transient (a broker connection lost and retried by librdkafka).
         runtime::log_warn(component, std::string("consume error: ") + rd_kafka_message_errstr(msg));
-        std::lock_guard lock(stats_mutex);
-        ++stats.errors;
+        count(&poll_loop::stats::errors);
       }
-    } else if (auto it = partitions.find(msg->partition); it != partitions.end() && !it->second.stopped) {
+    } else if (auto it = partitions.find(msg->partition); it != partitions.end() && !it->second.held) {
       auto& b = it->second.pending;
       if (b.size() == 0) b.bytes.reserve(limits.max_poll_records * expected_payload_bytes / 4);
       b.bytes.append(static_cast<const char*>(msg->payload), msg->len);
@@ -205,8 +256,13 @@ void poll_loop::start() {
 void poll_loop::run() {
   while (!stop_requested_.load()) {
     state_->apply_commands();
-    state_->apply_backpressure();
+    state_->mirror_offsets();
+    state_->apply_flow();
     state_->poll_round();
+    // Errors raised inside the rebalance callback (an (un)assignment librdkafka refused): the
+    // group and this node now disagree about who reads what.
+    if (auto deferred = state_->consumer->take_deferred_error(); !deferred.ok())
+      state_->fatal("rebalance failed: " + deferred.reason);
   }
   // Leaving the group revokes every partition through the hook: final checkpoints happen there.
   rd_kafka_queue_destroy(state_->queue);

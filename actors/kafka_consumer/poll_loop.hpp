@@ -25,21 +25,35 @@ struct poll_limits {
   std::chrono::milliseconds poll_timeout{100};           // wait for the first record
   std::int64_t max_inflight_batches = 0;                 // pause a partition above this
   std::int64_t resume_inflight_batches = 0;              // resume it at or below this
+  // kafka.offset-mirror-interval: checkpointed offsets are committed to the group in one call
+  // this often, and not within this long after a rebalance callback. librdkafka before 2.10
+  // drops the whole assignment when a commit meets a rebalance's new generation
+  // (ILLEGAL_GENERATION, confluentinc/librdkafka#4059); fewer commits, away from rebalances,
+  // make that rare, and the readers recover from it anyway (a lost partition is re-claimed).
+  std::chrono::nanoseconds mirror_interval{std::chrono::seconds(5)};
 };
 
-// A partition handed to this node, with where to read from and who reads it.
+// A partition handed to this node, with where to read from and who reads it. An offset of
+// runtime::kafka_offset_invalid means the reader has not claimed the partition yet: it stays
+// paused until that reader's seek command says where to start.
 struct partition_start {
   std::int32_t partition = -1;
   std::int64_t offset = 0;
   caf::actor reader;
+  reader_instance instance = 0;
   inflight_counter inflight;
 };
 
 struct poll_hooks {
-  // Blocking: creates readers (claiming each partition) and says where each starts.
+  // Blocking and bounded: creates a reader for every partition (each tries to claim it) and says
+  // where each starts. Must return one start per partition.
   std::function<std::vector<partition_start>(const std::vector<std::int32_t>&)> on_assign;
   // Blocking: checkpoints (unless lost) and retires the readers of these partitions.
   std::function<void(const std::vector<std::int32_t>&, bool lost)> on_revoke;
+  // The group membership is in a state this node cannot repair (a rebalance half applied, a
+  // fatal client error, a partition assigned without a reader): the node must stop so that its
+  // supervisor starts a fresh member. Called at most once, on the poll thread; must not block.
+  std::function<void(const std::string& why)> on_fatal;
 };
 
 class poll_loop {
@@ -60,6 +74,8 @@ public:
     std::uint64_t batches = 0;
     std::uint64_t pauses = 0;
     std::uint64_t errors = 0;
+    std::uint64_t stale_commands = 0; // from a reader that no longer reads its partition here
+    std::uint64_t seek_failures = 0;
   };
   stats counters() const;
 

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "actors/partition_reader/reader_logic.hpp"
+#include "runtime/kafka/types.hpp"
 
 namespace cs {
 
@@ -21,33 +22,28 @@ caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, re
   self->set_down_handler([=](caf::down_msg& dm) {
     if (dm.reason && logic->is_child(dm.source)) logic->restart("candle actor failed: " + caf::to_string(dm.reason));
   });
+  // The timer runs from the start; ticks do something only while running.
+  self->delayed_send(self, ns(keep->first.checkpoint_interval), tick_atom::value);
   return {
     [=](claim_atom) {
       auto rp = self->make_response_promise<std::int64_t>();
-      logic->claim(
-        [=](std::int64_t next_offset) mutable {
-          rp.deliver(next_offset);
-          self->delayed_send(self, ns(keep->first.checkpoint_interval), tick_atom::value);
-        },
-        [=](const caf::error& e) mutable { rp.deliver(e); });
+      logic->claim([=](std::int64_t next_offset) mutable { rp.deliver(next_offset); },
+                   [=](const caf::error& e) mutable {
+                     // The partition starts held; the restart's re-claim seeks when it lands.
+                     rp.deliver(runtime::kafka_offset_invalid);
+                     logic->restart("claim failed: " + caf::to_string(e));
+                   });
       return rp;
     },
     [=](batch_atom, raw_batch& batch) { logic->on_batch(batch); },
     [=](tick_atom) { logic->on_tick(); },
     [=](retry_atom, std::uint64_t inc) { logic->resume_after_restart(inc); },
+    [=](seek_failed_atom, const std::string& why) {
+      if (self->state.phase == reader_phase::running) logic->restart("seek failed: " + why);
+    },
     [=](revoke_atom, bool lost) {
       auto rp = self->make_response_promise<bool>();
-      if (lost || !self->state.ready) {
-        logic->stop_children();
-        rp.deliver(true);
-        self->quit();
-        return rp;
-      }
-      logic->checkpoint([=]() mutable {
-        logic->stop_children();
-        rp.deliver(true);
-        self->quit();
-      });
+      logic->revoke(lost, [=]() mutable { rp.deliver(true); });
       return rp;
     },
     [=](crash_atom, const candle_key& key) {

@@ -4,12 +4,21 @@
 // watermark, and drives exactly-once checkpoints (docs/design.md §4): collect from candle actors ->
 // publisher (Kafka acks) -> db_writer (one transaction, epoch-fenced) -> mirror Kafka offsets.
 // A crashed candle actor restarts the partition from its last checkpoint plus replay.
-//   (claim_atom) -> int64 next_offset     take the partition (epoch bump), restore, start timers
+//   (claim_atom) -> int64 next_offset     take the partition (epoch bump), restore, start timers;
+//                                         kafka_offset_invalid when the claim failed or took longer
+//                                         than claim_timeout: the reader keeps trying and seeks itself
 //   (batch_atom, raw_batch)               records from the poll thread
 //   (tick_atom)                           checkpoint / idle-advance timer
-//   (revoke_atom, bool lost) -> bool      final checkpoint (unless lost), then stop
+//   (seek_failed_atom, string)            the poll thread could not seek: restart
+//   (revoke_atom, bool lost) -> bool      final checkpoint (unless lost), then stop; never re-claims
 //   (crash_atom, candle_key)              fault injection (when enabled): crash one candle actor
 //   (stats_atom) -> string                counters as JSON text
+// Liveness: while Kafka assigns the partition here the reader never gives up. A failed claim, a
+// failed checkpoint or a crashed candle actor restarts it from its last checkpoint with backoff;
+// past the restart intensity it waits one restart window ("stalled") and tries again; when
+// fenced (another owner claimed with a higher epoch) it re-claims after fenced_reclaim_delay, by
+// which time Kafka has told this node if the partition really moved (then it is revoked and
+// quits). Only a revoke ends it. /health/ready reports every phase but "running".
 // Local to its node (the poll thread drives it), so it stays dynamically typed; its peers are
 // typed handles (messages/protocols.hpp). The logic lives in reader_logic.hpp and its files.
 #include <caf/event_based_actor.hpp>
@@ -31,6 +40,7 @@ namespace cs {
 struct reader_config {
   std::string topic;
   std::int32_t partition = -1;
+  reader_instance instance = 0; // set by the kafka_consumer actor: this reader's commands carry it
   std::string owner; // node name, recorded in partition_checkpoint
   std::vector<interval> intervals;
   watermark_config clock;
@@ -41,8 +51,11 @@ struct reader_config {
   std::uint64_t max_uncheckpointed_events = 0;
   duration_ns request_timeout = 0; // collect, publish
   duration_ns commit_timeout = 0;  // db_writer retries inside this
+  duration_ns claim_timeout = 0;   // pipeline.claim-timeout: a claim that takes longer goes on in the background
+  duration_ns fenced_reclaim_delay = 0; // kafka.session-timeout: Kafka tells a node it lost a partition within this
   restart_limits restarts;
   bool faults_enabled = false;
+  bool fault_revoke_checkpoint = false; // node.fault-revoke-checkpoint: final checkpoints on revoke fail
 };
 
 struct reader_peers {
@@ -54,6 +67,17 @@ struct reader_peers {
   inflight_counter inflight;
 };
 
+// Where a reader is in its life; only `running` takes records and checkpoints.
+enum class reader_phase : std::uint8_t {
+  claiming,   // asked PostgreSQL for the partition (first claim or after a restart)
+  running,    // claimed and restored
+  restarting, // a failure: re-claims after a backoff
+  stalled,    // restart intensity exceeded: re-claims after one restart window
+  fenced,     // another owner has a higher epoch: re-claims after fenced_reclaim_delay
+  revoking,   // final checkpoint before it stops; never claims again
+};
+std::string_view to_string(reader_phase p);
+
 struct reader_state {
   static inline const char* name = "partition_reader";
   std::unique_ptr<batch_router> router;
@@ -61,8 +85,8 @@ struct reader_state {
   std::int64_t epoch = 0;
   std::uint64_t generation = 0;  // seek generation of the batches we accept
   std::uint64_t incarnation = 0; // bumped by every restart: late replies of older ones are ignored
-  bool ready = false;            // claimed and restored
-  bool restarting = false;
+  reader_phase phase = reader_phase::claiming;
+  std::string phase_reason; // why it is not running (the last failure)
   bool checkpoint_in_flight = false;
   std::int64_t committed_offset = 0;
   watermark_state committed_clock;
@@ -72,7 +96,7 @@ struct reader_state {
   std::map<std::string, std::vector<candle_actor_hdl>> by_symbol; // candle actors, one per interval
   std::vector<std::vector<candle_actor_hdl>> by_interval;
   restart_policy restarts;
-  std::uint64_t checkpoints = 0, restarts_done = 0, candles_published = 0;
+  std::uint64_t checkpoints = 0, restarts_done = 0, candles_published = 0, fences = 0, stalls = 0;
 };
 
 caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, reader_config cfg, reader_peers peers);

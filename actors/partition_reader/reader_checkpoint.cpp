@@ -9,7 +9,7 @@ namespace cs {
 
 void reader_logic::on_tick() {
   auto& st = self_->state;
-  if (st.ready && !st.restarting) {
+  if (st.phase == reader_phase::running) {
     std::vector<bool> crossed;
     if (st.router->advance_idle(reader_wall_now(), crossed)) announce(crossed, st.router->clock().watermark);
     checkpoint({});
@@ -31,7 +31,8 @@ void reader_logic::checkpoint(std::function<void()> done) {
     if (done) after_commit_ = std::move(done);
     return;
   }
-  if (!st.ready || st.restarting) return;
+  // The final checkpoint of a revoke runs in phase revoking.
+  if (st.phase != reader_phase::running && st.phase != reader_phase::revoking) return;
   if (!has_changes()) {
     if (done) done();
     return;
@@ -96,7 +97,7 @@ void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t in
         st.uncheckpointed_events -= g->covered_events;
         st.candles_published += g->publish.finals.size();
         ++st.checkpoints;
-        peers_.commands->push({consumer_command::kind::commit, cfg_.partition, st.committed_offset, 0});
+        push(consumer_command::kind::commit, st.committed_offset);
         // Before any later collect (same sender, FIFO): queries read these finals from PostgreSQL now.
         for (const auto& a : g->with_finals) self_->send(a, committed_atom::value);
         drain_stash();
@@ -106,14 +107,6 @@ void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t in
       [=, this](caf::error& e) {
         if (self_->state.incarnation == inc) restart("checkpoint commit failed: " + caf::to_string(e));
       });
-}
-
-void reader_logic::fenced() {
-  runtime::log_warn(reader_component, where() + ": fenced (another owner has epoch > " + std::to_string(self_->state.epoch) +
-                                 "); stopping");
-  peers_.commands->push({consumer_command::kind::stop_partition, cfg_.partition, 0, 0});
-  stop_children();
-  self_->quit(caf::exit_reason::user_shutdown);
 }
 
 } // namespace cs

@@ -10,14 +10,16 @@ namespace cs {
 void reader_logic::claim(std::function<void(std::int64_t)> done, std::function<void(const caf::error&)> failed) {
   auto& st = self_->state;
   const auto inc = st.incarnation;
-  self_->request(peers_.db_writer, ns(cfg_.commit_timeout), claim_atom::value, cfg_.topic, cfg_.partition, cfg_.owner)
+  self_->request(peers_.db_writer, ns(cfg_.claim_timeout), claim_atom::value, cfg_.topic, cfg_.partition, cfg_.owner)
     .then(
       [=, this](partition_claim& claim) {
         if (self_->state.incarnation != inc) return;
         restore(claim);
         done(claim.state.next_offset);
       },
-      [=](caf::error& e) { failed(e); });
+      [=, this](caf::error& e) {
+        if (self_->state.incarnation == inc) failed(e);
+      });
 }
 
 void reader_logic::restore(const partition_claim& claim) {
@@ -33,9 +35,9 @@ void reader_logic::restore(const partition_claim& claim) {
   for (const auto& c : claim.state.live) live_by_symbol[c.symbol].push_back(c);
   for (auto& [symbol, live] : live_by_symbol)
     for (const auto& a : actors_for(symbol)) self_->send(a, restore_atom::value, live);
-  st.ready = true;
-  st.restarting = false;
-  runtime::log_info(reader_component, where() + ": claimed with epoch " + std::to_string(claim.epoch) + ", resuming at offset " +
+  st.phase = reader_phase::running;
+  st.phase_reason.clear();
+  runtime::log_info(reader_component, where() + ": claimed with epoch " + std::to_string(claim.epoch) + " by reader " + std::to_string(cfg_.instance) + ", resuming at offset " +
                                  std::to_string(claim.state.next_offset) + " with " +
                                  std::to_string(claim.state.live.size()) + " live candles");
 }
@@ -48,7 +50,7 @@ const std::vector<candle_actor_hdl>& reader_logic::actors_for(const std::string&
   actors.reserve(cfg_.intervals.size());
   for (std::size_t i = 0; i < cfg_.intervals.size(); ++i) {
     auto a = self_->spawn<caf::monitored>(candle_actor, symbol, cfg_.intervals[i], cfg_.faults_enabled, peers_.cache);
-    self_->send(peers_.directory, register_atom::value, cfg_.partition, candle_key{symbol, cfg_.intervals[i]}, a);
+    self_->send(peers_.directory, register_atom::value, cfg_.instance, candle_key{symbol, cfg_.intervals[i]}, a);
     st.by_interval[i].push_back(a);
     actors.push_back(std::move(a));
   }

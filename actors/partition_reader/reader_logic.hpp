@@ -3,7 +3,7 @@
 //   reader_claim.cpp        claim the partition (epoch bump), restore, spawn candle actors
 //   reader_routing.cpp      decode and route batches, watermark announcements, back-pressure
 //   reader_checkpoint.cpp   collect -> publish (Kafka acks) -> commit (fenced) -> mirror offsets
-//   reader_supervision.cpp  restart the partition from its last checkpoint, escalate
+//   reader_supervision.cpp  restart from the last checkpoint, fenced / stalled re-claims, revoke
 //   reader_stats.cpp        counters as JSON
 // The actor shell (partition_reader_actor.cpp) only maps messages onto these calls.
 // Not thread-safe: every call runs inside the reader actor.
@@ -64,12 +64,21 @@ public:
   bool is_child(const caf::actor_addr& who) const;
   void restart(const std::string& why);
   void resume_after_restart(std::uint64_t inc);
+  // Orderly (`lost` false: final checkpoint first) or not; `done` runs once the reader is done
+  // with the partition, whatever happened to that checkpoint. The reader never claims again.
+  void revoke(bool lost, std::function<void()> done);
+  void push(consumer_command::kind what, std::int64_t offset = 0);
 
   // --- reader_stats.cpp
   std::string stats_json() const;
 
 private:
+  // Drops everything since the last checkpoint and holds the partition; returns the new incarnation.
+  std::uint64_t stand_down(reader_phase phase, const std::string& why);
+  void finish_revoke();
+
   std::function<void()> after_commit_; // a caller waiting for a checkpoint that was in flight
+  std::function<void()> revoke_done_;  // set once revoked
   reader_self self_;
   const reader_config& cfg_;
   const reader_peers& peers_;

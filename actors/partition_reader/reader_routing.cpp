@@ -9,7 +9,7 @@ namespace cs {
 void reader_logic::on_batch(raw_batch& batch) {
   auto& st = self_->state;
   peers_.inflight->fetch_sub(1, std::memory_order_relaxed);
-  if (!st.ready || st.restarting || batch.generation != st.generation) return; // stale
+  if (st.phase != reader_phase::running || batch.generation != st.generation) return; // stale
   if (st.uncheckpointed_events >= cfg_.max_uncheckpointed_events || !st.stash.empty()) {
     // Hold it: the in-flight count stays up, so the poll thread pauses the partition.
     peers_.inflight->fetch_add(1, std::memory_order_relaxed);
@@ -40,7 +40,7 @@ void reader_logic::reread_from(std::int64_t offset) {
   runtime::log_warn(reader_component, where() + ": records from offset " + std::to_string(offset) +
                                  " did not arrive in order; re-reading from there");
   ++st.generation;
-  peers_.commands->push({consumer_command::kind::seek, cfg_.partition, offset, st.generation});
+  push(consumer_command::kind::seek, offset);
 }
 
 void reader_logic::announce(const std::vector<bool>& crossed, timestamp_ns watermark) {

@@ -6,7 +6,8 @@ namespace cs {
 
 std::string reader_logic::stats_json() const {
   const auto& st = self_->state;
-  nlohmann::json j{{"partition", cfg_.partition}, {"epoch", st.epoch}};
+  nlohmann::json j{{"partition", cfg_.partition}, {"epoch", st.epoch}, {"instance", cfg_.instance},
+                   {"state", std::string(to_string(st.phase))}, {"reason", st.phase_reason}};
   if (st.router) {
     const auto& c = st.router->counters();
     j["next_offset"] = st.router->next_offset();
@@ -27,6 +28,8 @@ std::string reader_logic::stats_json() const {
   j["candle_actors"] = st.by_symbol.size() * cfg_.intervals.size();
   j["checkpoints"] = st.checkpoints;
   j["restarts"] = st.restarts_done;
+  j["fences"] = st.fences;
+  j["stalls"] = st.stalls;
   j["candles_published"] = st.candles_published;
   j["stash"] = st.stash.size();
   return j.dump();

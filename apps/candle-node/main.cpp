@@ -19,6 +19,7 @@
 #include "actors/http_gateway/server_settings.hpp"
 #include "node_metrics.hpp"
 #include "node_pipeline.hpp"
+#include "partition_health.hpp"
 #include "messages/caf_types.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/log/log.hpp"
@@ -159,8 +160,13 @@ int main(int argc, char** argv) {
     res.set_content(nlohmann::json{{"status", "live"}, {"node", name}}.dump(), "application/json");
   });
   server.Get("/health/ready", [&](const httplib::Request&, httplib::Response& res) {
+    auto checks = deps.run();
+    caf::scoped_actor self{system};
+    self->request(pipeline.consumer(), ask_timeout, cs::stats_atom::value)
+      .receive([&](std::string& s) { checks.push_back(cs::node::partition_health(nlohmann::json::parse(s))); },
+               [&](caf::error& e) { checks.push_back({"partitions", false, "no answer: " + caf::to_string(e), true}); });
     bool ok = false;
-    res.set_content(cs::node::to_json(deps.run(), ok), "application/json");
+    res.set_content(cs::node::to_json(checks, ok), "application/json");
     res.status = ok ? 200 : 503;
   });
 

@@ -17,10 +17,6 @@ namespace {
 
 constexpr std::string_view component = "candle-node";
 
-// Assign/revoke wait for PostgreSQL claims or final checkpoints; bounded so a stuck dependency
-// shows up as an error instead of a silent hang of the consumer group.
-constexpr std::chrono::minutes rebalance_timeout{2};
-
 reader_config reader_template(const runtime::config& cfg) {
   reader_config r;
   r.topic = cfg.get(runtime::keys::kafka_topic_events);
@@ -33,11 +29,14 @@ reader_config reader_template(const runtime::config& cfg) {
   r.checkpoint_interval = cfg.get(runtime::keys::pipeline_checkpoint_interval);
   r.max_uncheckpointed_events = static_cast<std::uint64_t>(cfg.get(runtime::keys::pipeline_max_uncheckpointed_events));
   r.commit_timeout = cfg.get(runtime::keys::pipeline_commit_timeout);
+  r.claim_timeout = cfg.get(runtime::keys::pipeline_claim_timeout);
+  r.fenced_reclaim_delay = cfg.get(runtime::keys::kafka_session_timeout);
   r.request_timeout = cfg.get(runtime::keys::pipeline_publish_timeout);
   r.restarts.max_restarts = static_cast<std::size_t>(cfg.get(runtime::keys::pipeline_restart_max));
   r.restarts.window = cfg.get(runtime::keys::pipeline_restart_window);
   r.restarts.initial_backoff = cfg.get(runtime::keys::pipeline_restart_backoff);
   r.faults_enabled = cfg.get(runtime::keys::node_faults);
+  r.fault_revoke_checkpoint = cfg.get(runtime::keys::node_fault_revoke_checkpoint);
   return r;
 }
 
@@ -93,7 +92,7 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
                     std::vector<caf::actor>{caf::actor_cast<caf::actor>(directory_), caf::actor_cast<caf::actor>(cache_),
                                             caf::actor_cast<caf::actor>(db_writer_),
                                             caf::actor_cast<caf::actor>(publisher_), consumer_},
-                    escalation_handler(std::move(escalate)));
+                    escalation_handler(escalate));
 
   auto consumer_settings = kafka_base;
   consumer_settings["group.id"] = cfg.get(runtime::keys::kafka_group);
@@ -110,11 +109,16 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
   limits.max_poll_records = static_cast<std::size_t>(cfg.get(runtime::keys::kafka_max_poll_records));
   limits.max_inflight_batches = cfg.get(runtime::keys::kafka_max_inflight_batches);
   limits.resume_inflight_batches = limits.max_inflight_batches / 4;
+  limits.mirror_interval = std::chrono::nanoseconds(cfg.get(runtime::keys::kafka_offset_mirror_interval));
 
   auto consumer = consumer_;
   auto* system = &sys_;
+  // The kafka_consumer actor answers within claim_timeout (plus a margin); past this the actor
+  // system itself is stuck, and the poll thread stops the node (no partition without a reader).
+  const auto rebalance_timeout = std::chrono::nanoseconds(cfg.get(runtime::keys::pipeline_claim_timeout)) + std::chrono::seconds(30);
   poll_hooks hooks;
-  hooks.on_assign = [consumer, system](const std::vector<std::int32_t>& parts) {
+  hooks.on_fatal = escalate;
+  hooks.on_assign = [consumer, system, rebalance_timeout](const std::vector<std::int32_t>& parts) {
     std::vector<partition_start> starts;
     caf::scoped_actor self{*system};
     self->request(consumer, rebalance_timeout, assign_atom::value, parts)
@@ -122,7 +126,7 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
                [&](caf::error& e) { runtime::log_error(component, "assign failed: " + caf::to_string(e)); });
     return starts;
   };
-  hooks.on_revoke = [consumer, system](const std::vector<std::int32_t>& parts, bool lost) {
+  hooks.on_revoke = [consumer, system, rebalance_timeout](const std::vector<std::int32_t>& parts, bool lost) {
     caf::scoped_actor self{*system};
     self->request(consumer, rebalance_timeout, revoke_atom::value, parts, lost)
       .receive([](bool) {}, [&](caf::error& e) { runtime::log_error(component, "revoke failed: " + caf::to_string(e)); });

@@ -26,6 +26,7 @@ inline const integer_key kafka_topic_dlq_partitions{"kafka.topic.dlq.partitions"
 inline const text_key kafka_topic_late{"kafka.topic.late", "market-events-late", "topic for events whose bucket was already final"};
 inline const integer_key kafka_topic_late_partitions{"kafka.topic.late.partitions", "4", "partitions of the late-events topic", {1, 10000}};
 inline const duration_key kafka_session_timeout{"kafka.session-timeout", "10s", "consumer group session timeout: how soon a dead node's partitions move (broker minimum 6s)", {ns_per_s, ns_per_hour}};
+inline const duration_key kafka_offset_mirror_interval{"kafka.offset-mirror-interval", "5s", "how often the group's committed offsets are set to the checkpointed ones (for lag tools); none within this after a rebalance", {100 * ns_per_ms, ns_per_hour}};
 inline const integer_key kafka_max_poll_records{"kafka.max-poll-records", "20000", "records taken per poll round of the consumer thread", {1, 10'000'000}};
 inline const integer_key kafka_max_inflight_batches{"kafka.max-inflight-batches", "64", "per partition: batches handed to the reader and not processed; above it the partition pauses", {1, 1'000'000}};
 
@@ -46,6 +47,7 @@ inline const text_key node_http_host{"node.http-host", "127.0.0.1", "address of 
 inline const port_key node_http_port{"node.http-port", "18080", "port of the node's HTTP endpoint"};
 inline const duration_key node_dependency_timeout{"node.dependency-timeout", "2s", "timeout of each dependency check in /health/ready", some_duration};
 inline const boolean_key node_faults{"node.faults", "false", "enable fault injection (POST /debug/crash) for tests; never in production"};
+inline const boolean_key node_fault_revoke_checkpoint{"node.fault-revoke-checkpoint", "false", "fault injection (needs node.faults): every final checkpoint on an orderly revoke fails"};
 
 // --- Read path: cache (docs/design.md §5) ---
 inline const integer_key cache_l1_max_entries{"cache.l1-max-entries", "10000", "L1 (in process) capacity in blocks of 64 candles of one series", {1, 100'000'000}};
@@ -74,6 +76,7 @@ inline const text_key log_levels{"log.levels", "none", "per-component levels ove
 inline const duration_key pipeline_checkpoint_interval{"pipeline.checkpoint-interval", "1s", "how often each partition checkpoints to PostgreSQL", {ns_per_ms, ns_per_hour}};
 inline const integer_key pipeline_max_uncheckpointed_events{"pipeline.max-uncheckpointed-events", "2000000", "per partition: above this the partition pauses until a checkpoint commits", positive};
 inline const duration_key pipeline_commit_timeout{"pipeline.commit-timeout", "10m", "how long a checkpoint may retry against PostgreSQL before the partition restarts", some_duration};
+inline const duration_key pipeline_claim_timeout{"pipeline.claim-timeout", "20s", "how long a rebalance waits for a partition's claim; a slower claim goes on in the background with the partition paused", {ns_per_s, 10 * ns_per_min}};
 inline const duration_key pipeline_publish_timeout{"pipeline.publish-timeout", "30s", "how long Kafka may take to acknowledge a checkpoint's records", some_duration};
 inline const integer_key pipeline_restart_max{"pipeline.restart-max", "5", "supervisor intensity: restarts allowed within restart-window before escalating", {0, 1'000'000}};
 inline const duration_key pipeline_restart_window{"pipeline.restart-window", "30s", "supervisor intensity window", some_duration};

@@ -222,6 +222,10 @@ kafka_status kafka_consumer::poll_batch(std::vector<kafka_record>& out, std::siz
   return first_error;
 }
 
+kafka_status kafka_consumer::take_deferred_error() {
+  return std::exchange(state_->pending, kafka_status::success());
+}
+
 kafka_status kafka_consumer::commit(std::span<const kafka_topic_partition> offsets, bool async) {
   if (!state_->rk)
     return closed_status("commit");

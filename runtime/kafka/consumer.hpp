@@ -64,6 +64,11 @@ public:
   kafka_status poll_batch(std::vector<kafka_record>& out, std::size_t max_records,
                           std::chrono::milliseconds timeout);
 
+  // The first error raised inside a rebalance callback (handler threw, (un)assign refused) since
+  // the last call, and clears it. poll_batch() reports it too; a caller that serves the queue
+  // itself (rd_kafka_consume_batch_queue on native_handle()) must call this after each poll.
+  kafka_status take_deferred_error();
+
   // Commits each entry's offset (the NEXT offset to read) for the group. Synchronous unless
   // `async`, in which case only the enqueueing is checked.
   kafka_status commit(std::span<const kafka_topic_partition> offsets, bool async = false);

@@ -83,6 +83,12 @@ stats_field() {
     python3 -c "import json,sys; print(sum(p.get('$2',0) for p in json.load(sys.stdin)['partitions']))" 2>/dev/null || echo 0
 }
 
+# stats_count PORT: partitions the node reads (0 when unreachable).
+stats_count() {
+  curl -fs "http://127.0.0.1:$1/debug/stats" 2>/dev/null |
+    python3 -c "import json,sys; print(len(json.load(sys.stdin)['partitions']))" 2>/dev/null || echo 0
+}
+
 # wait_committed TOTAL TIMEOUT_S PORT...: until the nodes' committed offsets add up to TOTAL.
 wait_committed() {
   local total="$1" timeout="$2"; shift 2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # (5) A second node in the same group takes over every partition when the first is killed, with
-# the same candles; and a stale owner that tries to checkpoint is fenced.
+# the same candles; a stale owner that tries to checkpoint is fenced, reports not-ready, and
+# recovers by itself (re-claims while Kafka still assigns it the partition).
 source "$(dirname "$0")/lib.sh"
 setup_case takeover 16
 port_a=$(free_port); port_b=$(free_port)
@@ -10,12 +11,13 @@ feed_pid=$!
 start_node node-a "$port_a"
 start_node node-b "$port_b"
 # Wait until the group settled with both nodes owning partitions.
-for _ in $(seq 1 100); do
-  a=$(curl -fs "http://127.0.0.1:$port_a/debug/stats" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['partitions']))" 2>/dev/null || echo 0)
-  b=$(curl -fs "http://127.0.0.1:$port_b/debug/stats" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['partitions']))" 2>/dev/null || echo 0)
-  ((a > 0 && b > 0 && a + b == 16)) && break
+settled=0
+for _ in $(seq 1 150); do
+  a=$(stats_count "$port_a"); b=$(stats_count "$port_b")
+  ((a > 0 && b > 0 && a + b == 16)) && { settled=1; break; }
   sleep 0.2
 done
+((settled)) || fail "the group never settled: node-a owns $a, node-b owns $b of 16 partitions"
 log "partitions: node-a $a, node-b $b"
 sleep 1
 # Fencing: another owner claims a partition behind its owner's back (epoch + 1), exactly what a new
@@ -33,6 +35,8 @@ done
 log "fencing partition $target"
 # (If a rebalance moves the partition at that very moment, its next owner's claim outranks the
 # intruder and nobody is stale: try again.)
+claims_before() { grep -c "\[$target\]: claimed with epoch" "$work/$1.log" || true; }
+claims_a=$(claims_before node-a); claims_b=$(claims_before node-b)
 for _ in $(seq 1 5); do
   psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$pg_db" -qc \
     "update partition_checkpoint set epoch = epoch + 1, owner = 'intruder' where topic = '$topic' and partition = $target" >/dev/null
@@ -40,18 +44,30 @@ for _ in $(seq 1 5); do
 done
 { grep -h "\[$target\]: fenced" "$work/node-a.log" "$work/node-b.log" || true; } | head -1 | sed "s/^/  /"
 grep -q "\[$target\]: fenced" "$work/node-a.log" "$work/node-b.log" || fail "the stale owner of partition $target was not fenced"
+if grep -q "\[$target\]: fenced" "$work/node-a.log"; then
+  fenced_name=node-a fenced_port=$port_a claims=$claims_a
+else
+  fenced_name=node-b fenced_port=$port_b claims=$claims_b
+fi
+# Until it re-claims (one session timeout later) the fenced node says why it is not ready.
+ready=$(curl -s -o "$work/ready.json" -w '%{http_code}' "http://127.0.0.1:$fenced_port/health/ready")
+[[ "$ready" == 503 ]] && grep -q "partition $target fenced" "$work/ready.json" ||
+  fail "$fenced_name is fenced on partition $target but /health/ready answered $ready: $(cat "$work/ready.json")"
+# It recovers by itself: a new claim of the target, and ready again.
+for _ in $(seq 1 120); do
+  [[ $(claims_before "$fenced_name") -gt "$claims" ]] &&
+    curl -fs "http://127.0.0.1:$fenced_port/health/ready" >/dev/null && break
+  sleep 0.25
+done
+grep "\[$target\]: claimed with epoch" "$work/$fenced_name.log" | tail -1 | sed "s/^/  /"
+curl -fs "http://127.0.0.1:$fenced_port/health/ready" >/dev/null ||
+  fail "$fenced_name did not recover partition $target: $(curl -s "http://127.0.0.1:$fenced_port/health/ready")"
 # Takeover: kill -9 node-a; node-b must end up owning all 16 partitions.
 kill -9 "$pid_node_a"
 log "node-a killed"
 wait "$feed_pid" || fail "feed: $(tail -5 "$work/feed.log")"
-# The target was stopped on its fenced owner; a restarted node-b would take it again. Restart
-# node-b if it was the fenced one, so that someone owns the target.
-if grep -q "\[$target\]: fenced" "$work/node-b.log"; then
-  kill -TERM "$pid_node_b"; wait "$pid_node_b" 2>/dev/null || true
-  start_node node-b "$port_b"
-fi
 wait_pg_committed "$events" 180
-owned=$(curl -fs "http://127.0.0.1:$port_b/debug/stats" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['partitions']))")
+owned=$(stats_count "$port_b")
 log "node-b owns $owned partitions"
 [[ "$owned" == 16 ]] || fail "node-b owns $owned of 16 partitions after the takeover"
 compare_with_reference
