@@ -54,6 +54,7 @@ db_writer_state::~db_writer_state() = default;
 db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_writer_state> self, db_writer_config cfg) {
   runtime::store_options opts;
   opts.retention = std::chrono::duration_cast<std::chrono::days>(std::chrono::nanoseconds(cfg.retention));
+  opts.maintenance_on_open = cfg.maintenance;
   // Startup: keep trying until PostgreSQL answers (the node reports not-ready meanwhile).
   auto opened = with_retries(self, cfg, "opening the candle store", [&] { return runtime::candle_store::open(cfg.connection_string, opts); });
   if (!opened) {
@@ -63,7 +64,7 @@ db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_
   }
   self->state.store = std::make_unique<runtime::candle_store>(std::move(opened.value()));
   runtime::log_info(component, "candle store ready");
-  self->delayed_send(self, std::chrono::nanoseconds(cfg.maintenance_interval), tick_atom::value);
+  if (cfg.maintenance) self->delayed_send(self, std::chrono::nanoseconds(cfg.maintenance_interval), tick_atom::value);
   return {
     [=](claim_atom, const std::string& topic, std::int32_t partition, const std::string& owner) -> caf::result<partition_claim> {
       auto& store = *self->state.store;

@@ -2,7 +2,9 @@
 // The db_writer actor (docs/design.md §4, §5): PostgreSQL side of exactly-once checkpoints. Claims
 // partitions (epoch bump + state load) and commits checkpoints (one transaction each, fenced by
 // epoch), retrying with exponential backoff while PostgreSQL is unreachable, up to a deadline.
-// Detached: every call blocks on the database. Interface: db_writer_hdl (messages/protocols.hpp);
+// Detached: every call blocks on the database, so a node runs a pool of them (postgres.writers)
+// and each partition uses one, fixed by its number: a call sleeping in its retry loop delays
+// only the partitions that share its writer. Interface: db_writer_hdl (messages/protocols.hpp);
 // a claim or commit that cannot be done fails with pipeline_errc::store_unavailable (PostgreSQL
 // unreachable past the deadline) or store_rejected (a statement refused).
 #include <caf/stateful_actor.hpp>
@@ -26,6 +28,7 @@ struct db_writer_config {
   duration_ns initial_backoff = 100 * ns_per_ms;
   duration_ns max_backoff = 5 * ns_per_s;
   duration_ns maintenance_interval = 10 * 60 * ns_per_s;
+  bool maintenance = true; // pg_partman upkeep: one writer of a node's pool does it
 };
 
 struct db_writer_state {

@@ -14,7 +14,7 @@ constexpr std::string_view component = "kafka_consumer";
 } // namespace
 
 caf::behavior kafka_consumer_actor(caf::stateful_actor<kafka_consumer_state>* self, reader_config reader_template,
-                                   reader_peers peers) {
+                                   reader_peers peers, std::vector<db_writer_hdl> writers) {
   // Readers answer claims and revokes within claim_timeout; the margin covers the messages.
   const auto timeout = std::chrono::nanoseconds(reader_template.claim_timeout) + std::chrono::seconds(5);
   self->set_down_handler([=](caf::down_msg& dm) {
@@ -44,6 +44,7 @@ caf::behavior kafka_consumer_actor(caf::stateful_actor<kafka_consumer_state>* se
         cfg.partition = p;
         cfg.instance = ++self->state.last_instance;
         auto pe = peers;
+        pe.db_writer = writers[static_cast<std::size_t>(p) % writers.size()];
         pe.inflight = std::make_shared<std::atomic<std::int64_t>>(0);
         auto reader = self->spawn<caf::monitored>(partition_reader_actor, cfg, pe);
         self->state.readers[p] = {reader, pe.inflight};

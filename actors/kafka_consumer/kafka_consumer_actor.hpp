@@ -30,8 +30,10 @@ struct kafka_consumer_state {
   static inline const char* name = "kafka_consumer";
 };
 
+// `writers`: the node's db_writer pool; partition p uses writers[p % size] (peers.db_writer is
+// ignored).
 caf::behavior kafka_consumer_actor(caf::stateful_actor<kafka_consumer_state>* self, reader_config reader_template,
-                                   reader_peers peers);
+                                   reader_peers peers, std::vector<db_writer_hdl> writers);
 
 } // namespace cs
 

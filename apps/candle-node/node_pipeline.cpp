@@ -79,20 +79,23 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
   commands_ = std::make_shared<consumer_commands>();
   directory_ = sys.spawn(directory_actor, 0);
   cache_ = sys.spawn(cache_actor, cache_settings(cfg));
-  db_writer_ = sys.spawn<caf::detached>(db_writer_actor, db_config(cfg));
+  for (std::int64_t i = 0; i < cfg.get(runtime::keys::postgres_writers); ++i) {
+    auto d = db_config(cfg);
+    d.maintenance = i == 0;
+    db_writers_.push_back(sys.spawn<caf::detached>(db_writer_actor, d));
+  }
   const runtime::kafka_config kafka_base{{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)},
                                          {"client.id", cfg.get(runtime::keys::node_name)}};
   publisher_ = sys.spawn<caf::detached>(
     publisher_actor, kafka_base,
     publisher_topics{cfg.get(runtime::keys::kafka_topic_candles), cfg.get(runtime::keys::kafka_topic_dlq), cfg.get(runtime::keys::kafka_topic_late)},
     cfg.get(runtime::keys::pipeline_publish_timeout));
-  reader_peers peers{db_writer_, publisher_, directory_, cache_, commands_, nullptr};
-  consumer_ = sys.spawn(kafka_consumer_actor, reader_template(cfg), peers);
-  root_ = sys.spawn(root_supervisor,
-                    std::vector<caf::actor>{caf::actor_cast<caf::actor>(directory_), caf::actor_cast<caf::actor>(cache_),
-                                            caf::actor_cast<caf::actor>(db_writer_),
-                                            caf::actor_cast<caf::actor>(publisher_), consumer_},
-                    escalation_handler(escalate));
+  reader_peers peers{db_writer_hdl{}, publisher_, directory_, cache_, commands_, nullptr};
+  consumer_ = sys.spawn(kafka_consumer_actor, reader_template(cfg), peers, db_writers_);
+  std::vector<caf::actor> supervised{caf::actor_cast<caf::actor>(directory_), caf::actor_cast<caf::actor>(cache_),
+                                     caf::actor_cast<caf::actor>(publisher_), consumer_};
+  for (const auto& w : db_writers_) supervised.push_back(caf::actor_cast<caf::actor>(w));
+  root_ = sys.spawn(root_supervisor, std::move(supervised), escalation_handler(escalate));
 
   auto consumer_settings = kafka_base;
   consumer_settings["group.id"] = cfg.get(runtime::keys::kafka_group);
@@ -148,7 +151,7 @@ void node_pipeline::stop() {
   };
   stop_one(consumer_);
   stop_one(publisher_);
-  stop_one(db_writer_);
+  for (const auto& w : db_writers_) stop_one(w);
   stop_one(directory_);
   stop_one(cache_);
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "actors/kafka_consumer/poll_loop.hpp"
 #include "messages/protocols.hpp"
@@ -31,7 +32,7 @@ private:
   caf::actor_system& sys_;
   directory_hdl directory_;
   cache_hdl cache_;
-  db_writer_hdl db_writer_;
+  std::vector<db_writer_hdl> db_writers_;
   publisher_hdl publisher_;
   caf::actor consumer_, root_;
   std::shared_ptr<consumer_commands> commands_;

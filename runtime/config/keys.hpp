@@ -39,6 +39,7 @@ inline const text_key postgres_host{"postgres.host", "127.0.0.1", "PostgreSQL ho
 inline const port_key postgres_port{"postgres.port", "15432", "PostgreSQL port"};
 inline const text_key postgres_user{"postgres.user", "postgres", "PostgreSQL user"};
 inline const text_key postgres_database{"postgres.database", "candlestream", "PostgreSQL database"};
+inline const integer_key postgres_writers{"postgres.writers", "4", "db_writer actors (each with its own connection); partition p claims and commits through writer p mod this, so a slow call stalls only its share", {1, 64}};
 inline const duration_key postgres_retention{"postgres.retention", "90d", "pg_partman retention of the candles table (partitions older than this are dropped)", {ns_per_day, 100 * 366 * ns_per_day}};
 
 // --- Node ---
