@@ -29,5 +29,6 @@ using load_atom = caf::atom_constant<caf::atom("load")>;         // cache loader
 using series_atom = caf::atom_constant<caf::atom("series")>;     // cache: known (symbol, interval)s
 using committed_atom = caf::atom_constant<caf::atom("committed")>; // candle actor: its last collect is committed
 using seek_failed_atom = caf::atom_constant<caf::atom("seekfail")>; // reader: the poll thread could not seek
+using gap_atom = caf::atom_constant<caf::atom("gap")>;             // gap verifier: is this offset gap real?
 
 } // namespace cs

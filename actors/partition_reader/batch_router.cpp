@@ -9,6 +9,7 @@ void routed_batch::clear() {
   watermark_after = no_watermark;
   boundary_crossed.clear();
   unconfirmed_gap_at = -1;
+  gap_seen_at = -1;
 }
 
 batch_router::batch_router(std::int32_t partition, std::vector<interval> intervals, watermark_config clock,
@@ -51,17 +52,15 @@ void batch_router::route(const raw_batch& batch, timestamp_ns now, routed_batch&
       continue;
     }
     if (offset > next_offset_) {
-      if (gap_reread_at_ != next_offset_) {
-        gap_reread_at_ = next_offset_;
-        gap_rereads_done_ = 0;
-      }
-      if (gap_rereads_done_ < gap_confirmations) {
-        ++gap_rereads_done_;
-        ++counters_.gap_rereads;
+      if (next_offset_ != accepted_gap_from_ || offset > accepted_gap_to_) {
+        ++counters_.gap_stops;
         out.unconfirmed_gap_at = next_offset_;
+        out.gap_seen_at = offset;
         break;
       }
-      ++counters_.gaps; // the same gap after every re-read: those offsets hold no record
+      ++counters_.gaps;
+      counters_.gap_offsets += static_cast<std::uint64_t>(offset - next_offset_);
+      accepted_gap_from_ = accepted_gap_to_ = -1;
     }
     next_offset_ = offset + 1;
     const auto st = decoder_.decode(payload, now, scratch_);

@@ -20,8 +20,9 @@ struct router_counters {
   std::uint64_t late = 0;       // late for at least one interval
   std::uint64_t fully_late = 0; // late for every interval: applied nowhere
   std::uint64_t duplicate = 0;  // offsets below next_offset (redelivery)
-  std::uint64_t gaps = 0;         // gaps confirmed by a re-read (compaction, transaction markers)
-  std::uint64_t gap_rereads = 0;  // re-reads requested because records seemed missing
+  std::uint64_t gaps = 0;         // gaps the broker confirmed, routed over (accept_gap)
+  std::uint64_t gap_offsets = 0;  // offsets skipped by those gaps
+  std::uint64_t gap_stops = 0;    // routing stopped because records seemed missing
   std::array<std::uint64_t, reject_reason_count> rejected{};
 };
 
@@ -36,27 +37,32 @@ struct routed_batch {
   timestamp_ns watermark_after = no_watermark;
   std::vector<bool> boundary_crossed;   // per interval: the watermark passed a bucket end
   // Set when routing stopped at a gap not yet confirmed: records from here on were not routed;
-  // the reader re-reads from this offset (see batch_router::route).
+  // the reader has the gap checked and re-reads from this offset (see batch_router::route).
   std::int64_t unconfirmed_gap_at = -1;
+  std::int64_t gap_seen_at = -1; // the record that came instead of unconfirmed_gap_at
   void clear();
 };
 
 class batch_router {
 public:
-  static constexpr int gap_confirmations = 2;
-
   batch_router(std::int32_t partition, std::vector<interval> intervals, watermark_config clock,
                event_decoder_limits limits);
 
   // Resumes from a checkpoint.
   void restore(std::int64_t next_offset, const watermark_state& clock);
   // Routes one batch; `now` is the node's clock (future-skew check, idle tracking).
-  // A record past next_offset is a gap. Gaps are legitimate (compaction, transaction markers),
-  // but librdkafka 2.0.2's batch consumer can also skip records around rebalances, pauses and
-  // seeks. So a gap is first treated as a loss: routing stops before it and the caller re-reads
-  // from next_offset; when re-reads show the same gap `gap_confirmations` times in a row, it is
-  // confirmed and routed over.
+  // A record past next_offset is a gap. Gaps are legitimate (retention, compaction, transaction
+  // markers), but librdkafka 2.0.2's batch consumer can also skip records around rebalances,
+  // pauses and seeks. So a gap is treated as a loss: routing stops before it, and only a gap the
+  // broker confirmed (actors/kafka_consumer/gap_check.hpp) and the caller passed to accept_gap
+  // is routed over, once.
   void route(const raw_batch& batch, timestamp_ns now, routed_batch& out);
+  // The offsets [from, to) hold no record: the next route() may go from `from` straight to any
+  // offset up to `to`.
+  void accept_gap(std::int64_t from, std::int64_t to) {
+    accepted_gap_from_ = from;
+    accepted_gap_to_ = to;
+  }
   // Advances the watermark of an idle partition; fills boundary_crossed. True when it moved.
   bool advance_idle(timestamp_ns now, std::vector<bool>& boundary_crossed);
 
@@ -73,8 +79,7 @@ private:
   watermark_tracker clock_;
   event_decoder decoder_;
   std::int64_t next_offset_ = 0;
-  std::int64_t gap_reread_at_ = -1; // offset re-reads were requested from, to confirm a gap
-  int gap_rereads_done_ = 0;        // re-reads of gap_reread_at_ that showed the same gap
+  std::int64_t accepted_gap_from_ = -1, accepted_gap_to_ = -1; // see accept_gap
   router_counters counters_;
   // Per interval, the bucket the watermark was in when candle actors were last told about it.
   std::vector<timestamp_ns> announced_bucket_;

@@ -63,6 +63,7 @@ struct reader_peers {
   publisher_hdl publisher;
   directory_hdl directory;
   cache_hdl cache; // may be null: no read path (tools, benchmarks)
+  caf::actor gap_verifier; // may be null: gaps are then never accepted, only re-read
   std::shared_ptr<consumer_commands> commands;
   inflight_counter inflight;
 };
@@ -93,10 +94,11 @@ struct reader_state {
   std::uint64_t uncheckpointed_events = 0;
   std::vector<raw_batch> stash; // held back while over max_uncheckpointed_events
   std::vector<diverted_event> pending_invalid, pending_late;
+  std::int64_t gap_check_at = -1; // a gap from this offset is being checked with the broker
   std::map<std::string, std::vector<candle_actor_hdl>> by_symbol; // candle actors, one per interval
   std::vector<std::vector<candle_actor_hdl>> by_interval;
   restart_policy restarts;
-  std::uint64_t checkpoints = 0, restarts_done = 0, candles_published = 0, fences = 0, stalls = 0;
+  std::uint64_t checkpoints = 0, restarts_done = 0, candles_published = 0, fences = 0, stalls = 0, gap_checks = 0;
 };
 
 caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, reader_config cfg, reader_peers peers);

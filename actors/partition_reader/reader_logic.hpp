@@ -47,6 +47,7 @@ public:
   void on_batch(raw_batch& batch);
   void process(const raw_batch& batch);
   void reread_from(std::int64_t offset);
+  void check_gap(std::int64_t from, std::int64_t seen);
   void announce(const std::vector<bool>& crossed, timestamp_ns watermark);
   void drain_stash();
 

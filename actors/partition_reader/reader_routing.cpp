@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/kafka_consumer/gap_verifier.hpp"
 #include "runtime/log/log.hpp"
 
 namespace cs {
@@ -31,7 +32,40 @@ void reader_logic::process(const raw_batch& batch) {
     for (const auto& a : actors_for(s.symbol)) self_->send(a, apply_atom::value, slice);
   }
   announce(out.boundary_crossed, out.watermark_after);
-  if (out.unconfirmed_gap_at >= 0) reread_from(out.unconfirmed_gap_at);
+  if (out.unconfirmed_gap_at >= 0) check_gap(out.unconfirmed_gap_at, out.gap_seen_at);
+}
+
+// Records seem missing from `from` on: the broker says whether they exist (gap_check.hpp). Either
+// way the reader re-reads from `from` (what came after the gap was dropped meanwhile); a
+// confirmed gap is routed over on that pass.
+void reader_logic::check_gap(std::int64_t from, std::int64_t seen) {
+  auto& st = self_->state;
+  if (!peers_.gap_verifier) return reread_from(from);
+  if (st.gap_check_at == from) return; // asked already; later batches stop at the same place
+  st.gap_check_at = from;
+  ++st.gap_checks;
+  const auto inc = st.incarnation;
+  self_->request(peers_.gap_verifier, std::chrono::seconds(30), gap_atom::value, cfg_.partition, from, seen)
+    .then(
+      [=, this](gap_judgement& j) {
+        auto& s = self_->state;
+        if (s.incarnation != inc) return;
+        s.gap_check_at = -1;
+        if (j.confirmed) {
+          runtime::log_warn(reader_component, where() + ": gap of " + std::to_string(seen - from) + " offset(s) [" + std::to_string(from) +
+                                                ", " + std::to_string(seen) + ") accepted: " + j.why);
+          s.router->accept_gap(from, seen);
+        } else {
+          runtime::log_info(reader_component, where() + ": offsets from " + std::to_string(from) + " are not a gap (" + j.why + ")");
+        }
+        reread_from(from);
+      },
+      [=, this](caf::error& e) {
+        if (self_->state.incarnation != inc) return;
+        self_->state.gap_check_at = -1;
+        runtime::log_warn(reader_component, where() + ": checking a gap from " + std::to_string(from) + " failed: " + caf::to_string(e));
+        reread_from(from);
+      });
 }
 
 // Records seem missing: seek back and drop everything already in flight (older generation).

@@ -19,7 +19,9 @@ std::string reader_logic::stats_json() const {
     j["fully_late"] = c.fully_late;
     j["duplicate"] = c.duplicate;
     j["gaps"] = c.gaps;
-    j["gap_rereads"] = c.gap_rereads;
+    j["gap_offsets"] = c.gap_offsets;
+    j["gap_stops"] = c.gap_stops;
+    j["gap_checks"] = st.gap_checks;
     nlohmann::json by_reason = nlohmann::json::object();
     for (std::size_t r = 1; r < c.rejected.size(); ++r) // 0 is "none"
       if (c.rejected[r]) by_reason[std::string(to_string(static_cast<reject_reason>(r)))] = c.rejected[r];

@@ -5,6 +5,7 @@
 #include "actors/cache/cache_actor.hpp"
 #include "actors/cluster/directory_actor.hpp"
 #include "actors/db_writer/db_writer_actor.hpp"
+#include "actors/kafka_consumer/gap_verifier.hpp"
 #include "actors/kafka_consumer/kafka_consumer_actor.hpp"
 #include "actors/publisher/publisher_actor.hpp"
 #include "actors/supervisor/root_supervisor.hpp"
@@ -90,10 +91,11 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
     publisher_actor, kafka_base,
     publisher_topics{cfg.get(runtime::keys::kafka_topic_candles), cfg.get(runtime::keys::kafka_topic_dlq), cfg.get(runtime::keys::kafka_topic_late)},
     cfg.get(runtime::keys::pipeline_publish_timeout));
-  reader_peers peers{db_writer_hdl{}, publisher_, directory_, cache_, commands_, nullptr};
+  gap_verifier_ = sys.spawn<caf::detached>(gap_verifier_actor, kafka_base, cfg.get(runtime::keys::kafka_topic_events));
+  reader_peers peers{db_writer_hdl{}, publisher_, directory_, cache_, gap_verifier_, commands_, nullptr};
   consumer_ = sys.spawn(kafka_consumer_actor, reader_template(cfg), peers, db_writers_);
   std::vector<caf::actor> supervised{caf::actor_cast<caf::actor>(directory_), caf::actor_cast<caf::actor>(cache_),
-                                     caf::actor_cast<caf::actor>(publisher_), consumer_};
+                                     caf::actor_cast<caf::actor>(publisher_), consumer_, gap_verifier_};
   for (const auto& w : db_writers_) supervised.push_back(caf::actor_cast<caf::actor>(w));
   root_ = sys.spawn(root_supervisor, std::move(supervised), escalation_handler(escalate));
 
@@ -150,6 +152,7 @@ void node_pipeline::stop() {
     if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   };
   stop_one(consumer_);
+  stop_one(gap_verifier_);
   stop_one(publisher_);
   for (const auto& w : db_writers_) stop_one(w);
   stop_one(directory_);

@@ -34,7 +34,7 @@ private:
   cache_hdl cache_;
   std::vector<db_writer_hdl> db_writers_;
   publisher_hdl publisher_;
-  caf::actor consumer_, root_;
+  caf::actor consumer_, root_, gap_verifier_;
   std::shared_ptr<consumer_commands> commands_;
   std::unique_ptr<poll_loop> loop_;
 };

@@ -280,6 +280,19 @@ kafka_status kafka_consumer::resume(std::span<const kafka_topic_partition> parti
   return s.ok() ? first_partition_error(list.get(), "resume") : s;
 }
 
+result<kafka_watermarks, kafka_status> kafka_consumer::query_watermarks(const std::string& topic, std::int32_t partition,
+                                                                        std::chrono::milliseconds timeout) {
+  if (!state_->rk)
+    return closed_status("watermarks");
+  kafka_watermarks w;
+  auto s = kafka_status::from(rd_kafka_query_watermark_offsets(state_->rk.get(), topic.c_str(), partition, &w.low,
+                                                               &w.high, static_cast<int>(timeout.count())),
+                              "query watermarks");
+  if (!s.ok())
+    return s;
+  return w;
+}
+
 result<std::int32_t, kafka_status> kafka_consumer::partition_count(
   std::string_view topic, std::chrono::milliseconds timeout) {
   if (!state_->rk)

@@ -39,6 +39,11 @@ enum class kafka_rebalance_event {
 using kafka_rebalance_handler =
   std::function<void(kafka_rebalance_event, std::span<kafka_topic_partition> partitions)>;
 
+struct kafka_watermarks {
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+};
+
 class kafka_consumer {
 public:
   // Settings applied before the caller's (which win): offsets are committed explicitly by
@@ -80,6 +85,11 @@ public:
   // Stops/restarts fetching of assigned partitions (back-pressure); positions are kept.
   kafka_status pause(std::span<const kafka_topic_partition> partitions);
   kafka_status resume(std::span<const kafka_topic_partition> partitions);
+
+  // The partition's log start offset (low) and the offset after its last record (high), asked of
+  // the broker that leads it.
+  result<kafka_watermarks, kafka_status> query_watermarks(const std::string& topic, std::int32_t partition,
+                                                          std::chrono::milliseconds timeout);
 
   result<std::int32_t, kafka_status> partition_count(std::string_view topic,
                                                      std::chrono::milliseconds timeout);

@@ -229,7 +229,7 @@ TEST_CASE("queries see every final candle: the store below the committed frontie
   CHECK(from_recent > 1'000); // candles really came from keepers, not only from the store
 }
 
-TEST_CASE("a gap is re-read before it is believed; a confirmed gap is routed over") {
+TEST_CASE("a gap stops routing until it is accepted; an accepted gap is routed over once") {
   batch_router router(0, {interval::fixed(ns_per_s)}, {}, {});
   stream_case sc;
   // Assigned from a std::string: GCC 12 gives a false -Wrestrict for short literals (bug 105329).
@@ -260,14 +260,23 @@ TEST_CASE("a gap is re-read before it is believed; a confirmed gap is routed ove
   router.route(batch_of({3, 4, 5}), test_now, out);
   CHECK(out.unconfirmed_gap_at == -1);
   CHECK(router.next_offset() == 6);
-  // A real gap (6 is gone for good) survives two re-reads, then is routed over.
-  router.route(batch_of({7}), test_now, out);
+  // A gap that no number of re-reads turns into an accepted one (6 is gone for good).
+  for (int i = 0; i < 5; ++i) {
+    router.route(batch_of({7}), test_now, out);
+    CHECK(out.unconfirmed_gap_at == 6);
+    CHECK(out.gap_seen_at == 7);
+  }
+  CHECK(router.next_offset() == 6);
+  // A record past the accepted range still stops routing.
+  router.accept_gap(6, 7);
+  router.route(batch_of({8}), test_now, out);
   CHECK(out.unconfirmed_gap_at == 6);
-  router.route(batch_of({7}), test_now, out);
-  CHECK(out.unconfirmed_gap_at == 6);
+  // The broker confirmed [6, 7): routed over, once.
+  router.accept_gap(6, 7);
   router.route(batch_of({7}), test_now, out);
   CHECK(out.unconfirmed_gap_at == -1);
   CHECK(router.next_offset() == 8);
   CHECK(router.counters().gaps == 1);
-  CHECK(router.counters().gap_rereads == 3);
+  CHECK(router.counters().gap_offsets == 1);
+  CHECK(router.counters().gap_stops == 7);
 }
