@@ -49,6 +49,7 @@ struct reader_config {
   // Events applied but not yet checkpointed; above this the reader stops taking batches, so the
   // poll thread pauses the partition (bounded memory while PostgreSQL is down).
   std::uint64_t max_uncheckpointed_events = 0;
+  std::uint64_t max_diverted_bytes = 0; // the same for invalid/late payloads held for the DLQ topics
   duration_ns request_timeout = 0; // collect, publish
   duration_ns commit_timeout = 0;  // db_writer retries inside this
   duration_ns claim_timeout = 0;   // pipeline.claim-timeout: a claim that takes longer goes on in the background
@@ -94,6 +95,7 @@ struct reader_state {
   std::uint64_t uncheckpointed_events = 0;
   std::vector<raw_batch> stash; // held back while over max_uncheckpointed_events
   std::vector<diverted_event> pending_invalid, pending_late;
+  std::uint64_t pending_diverted_bytes = 0; // payload bytes in pending_invalid + pending_late
   std::int64_t gap_check_at = -1; // a gap from this offset is being checked with the broker
   std::map<std::string, std::vector<candle_actor_hdl>> by_symbol; // candle actors, one per interval
   std::vector<std::vector<candle_actor_hdl>> by_interval;

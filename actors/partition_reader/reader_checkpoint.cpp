@@ -46,6 +46,7 @@ void reader_logic::checkpoint(std::function<void()> done) {
   g->commit.state.clock = st.router->clock();
   g->publish.invalid.swap(st.pending_invalid);
   g->publish.late.swap(st.pending_late);
+  st.pending_diverted_bytes = 0;
   g->covered_events = st.uncheckpointed_events;
   const auto inc = st.incarnation;
   std::vector<candle_actor_hdl> all;

@@ -50,6 +50,7 @@ public:
   void check_gap(std::int64_t from, std::int64_t seen);
   void announce(const std::vector<bool>& crossed, timestamp_ns watermark);
   void drain_stash();
+  bool over_limits() const;
 
   // --- reader_checkpoint.cpp
   void on_tick();

@@ -11,7 +11,7 @@ void reader_logic::on_batch(raw_batch& batch) {
   auto& st = self_->state;
   peers_.inflight->fetch_sub(1, std::memory_order_relaxed);
   if (st.phase != reader_phase::running || batch.generation != st.generation) return; // stale
-  if (st.uncheckpointed_events >= cfg_.max_uncheckpointed_events || !st.stash.empty()) {
+  if (over_limits() || !st.stash.empty()) {
     // Hold it: the in-flight count stays up, so the poll thread pauses the partition.
     peers_.inflight->fetch_add(1, std::memory_order_relaxed);
     st.stash.push_back(std::move(batch));
@@ -25,8 +25,14 @@ void reader_logic::process(const raw_batch& batch) {
   auto& out = st.scratch;
   st.router->route(batch, reader_wall_now(), out);
   st.uncheckpointed_events += batch.size();
-  for (auto& d : out.invalid) st.pending_invalid.push_back(std::move(d));
-  for (auto& d : out.late) st.pending_late.push_back(std::move(d));
+  for (auto& d : out.invalid) {
+    st.pending_diverted_bytes += d.payload.size();
+    st.pending_invalid.push_back(std::move(d));
+  }
+  for (auto& d : out.late) {
+    st.pending_diverted_bytes += d.payload.size();
+    st.pending_late.push_back(std::move(d));
+  }
   for (auto& s : out.slices) {
     event_slice slice{std::make_shared<const std::vector<routed_event>>(std::move(s.events)), out.watermark_after};
     for (const auto& a : actors_for(s.symbol)) self_->send(a, apply_atom::value, slice);
@@ -84,9 +90,16 @@ void reader_logic::announce(const std::vector<bool>& crossed, timestamp_ns water
       for (const auto& a : st.by_interval[i]) self_->send(a, advance_atom::value, watermark);
 }
 
+// Applied but not yet checkpointed: events, and payloads waiting for the DLQ topics (up to
+// candle.max-payload-bytes each, so a count alone would not bound memory).
+bool reader_logic::over_limits() const {
+  const auto& st = self_->state;
+  return st.uncheckpointed_events >= cfg_.max_uncheckpointed_events || st.pending_diverted_bytes >= cfg_.max_diverted_bytes;
+}
+
 void reader_logic::drain_stash() {
   auto& st = self_->state;
-  while (!st.stash.empty() && st.uncheckpointed_events < cfg_.max_uncheckpointed_events) {
+  while (!st.stash.empty() && !over_limits()) {
     raw_batch b = std::move(st.stash.front());
     st.stash.erase(st.stash.begin());
     peers_.inflight->fetch_sub(1, std::memory_order_relaxed);

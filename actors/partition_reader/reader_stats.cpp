@@ -34,6 +34,7 @@ std::string reader_logic::stats_json() const {
   j["stalls"] = st.stalls;
   j["candles_published"] = st.candles_published;
   j["stash"] = st.stash.size();
+  j["diverted_bytes"] = st.pending_diverted_bytes;
   return j.dump();
 }
 

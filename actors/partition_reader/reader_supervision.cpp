@@ -51,6 +51,7 @@ std::uint64_t reader_logic::stand_down(reader_phase phase, const std::string& wh
   st.stash.clear();
   st.pending_invalid.clear();
   st.pending_late.clear();
+  st.pending_diverted_bytes = 0;
   st.gap_check_at = -1;
   // Records would be dropped until the re-claim's seek: stop fetching them.
   if (was_running) push(consumer_command::kind::hold);
