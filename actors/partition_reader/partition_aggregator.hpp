@@ -2,7 +2,8 @@
 // Pure, single-threaded aggregation of one Kafka partition: offsets, watermark and the live
 // candles of every (symbol, interval) in it. Deterministic: the same events in the same offset
 // order give the same candles, whether the run was uninterrupted or restored from a snapshot.
-// Used directly by the reference tool, the tests and the benchmarks; the actor pipeline splits the
+// Used directly by the reference tool and the tests (candle-bench core times what the node runs:
+// batch_router + candle_keeper); the actor pipeline splits the
 // same pieces (watermark_tracker here, candle_book in actors/candle) across actors.
 #include <cstdint>
 #include <string>

@@ -1,5 +1,6 @@
 // candle-bench: measurements of candlestream.
-//   candle-bench core [--json]      decode+validate, aggregation throughput, bytes per live candle
+//   candle-bench core [--json]      decode+validate, the node's aggregation code (batch_router + candle_keeper)
+//                                   on one core, bytes per live candle
 //   candle-bench pipeline [--json]  Kafka -> candle-node -> PostgreSQL end to end, vs a bare consumer
 //   candle-bench http [--json]      the node's read API under wrk (L1, PostgreSQL, history), vs a bare cpp-httplib server
 #include <CLI/CLI.hpp>
@@ -15,10 +16,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   cs::bench::core_options core;
-  auto* core_cmd = app.add_subcommand("core", "decode+validate ns/event, aggregation events/s on one core, bytes per live candle");
-  core_cmd->add_flag("--json", core.json, "print one JSON object (decode_ns_per_event, aggregate_events_per_sec, bytes_per_live_candle)");
+  auto* core_cmd = app.add_subcommand("core", "decode+validate ns/event; events/s on one core through the node's "
+                                              "batch_router + candle_keeper (no CAF messaging); bytes per live candle");
+  core_cmd->add_flag("--json", core.json, "print one JSON object (decode_ns_per_event, aggregate_events_per_sec, "
+                                          "bytes_per_live_candle, aggregate_path)");
   core_cmd->add_option("--symbols", core.symbols, "symbols in the aggregation benchmark")->check(CLI::PositiveNumber);
   core_cmd->add_option("--events", core.events, "events per aggregation repeat")->check(CLI::PositiveNumber);
+  core_cmd->add_option("--batch-records", core.batch_records, "records per poll batch routed at once")->check(CLI::PositiveNumber);
   core_cmd->add_option("--repeats", core.repeats, "timed repeats (after one warm-up); the median is reported")->check(CLI::PositiveNumber);
   core_cmd->add_option("--intervals", core.intervals, "comma-separated intervals to aggregate");
 

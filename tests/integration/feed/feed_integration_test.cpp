@@ -1,11 +1,13 @@
 // candle-feed against the real broker, each case in topics of its own (created here with the admin
 // API, deleted at the end):
 //  - simulate sends exactly the stream the generator describes (counts by kind, murmur2
-//    partitions), and reference --topic-range reads it back into exactly the candles the core
-//    computes from the regenerated stream;
-//  - reference --csv gives the candles of the core run directly on the file's events, and replay
-//    of the same file into a fresh topic gives the same reference from Kafka;
+//    partitions), and reference --topic-range reads it back into exactly the candles of the
+//    regenerated stream;
+//  - reference --csv gives the candles of the file's events, and replay of the same file into a
+//    fresh topic gives the same reference from Kafka;
 //  - failed deliveries and a missing topic make the tool exit non-zero.
+// Expected candles come from a brute-force model of the rules (model_candles.hpp), never from the
+// reference_builder / partition_aggregator the tool runs: those would agree with it by construction.
 // Kafka missing is a FAIL naming the broker, never a skip.
 #include <catch2/catch.hpp>
 
@@ -17,13 +19,15 @@
 #include <set>
 #include <sstream>
 
-#include "actors/partition_reader/partition_aggregator.hpp"
+#include <nlohmann/json.hpp>
+
 #include "candle_csv.hpp"
 #include "commands.hpp" // exit codes
 #include "runtime/kafka/admin.hpp"
 #include "messages/candle_json.hpp"
 #include "messages/number_format.hpp"
-#include "reference_builder.hpp"
+#include "messages/size_units.hpp"
+#include "model_candles.hpp"
 #include "run_process.hpp"
 #include "runtime/kafka/partitioner.hpp"
 #include "runtime/config/service_endpoints.hpp"
@@ -42,11 +46,22 @@ const std::string lateness_flag = "--candle.allowed-lateness=2s";
 constexpr duration_ns lateness = 2 * ns_per_s;
 constexpr timestamp_ns nov_25_2024 = 1'732'492'800'000LL * ns_per_ms; // 2024-11-25T00:00:00Z
 
-aggregator_config aggregation() {
-  aggregator_config a;
-  a.intervals = parse_interval_list("1s,5s,1m,1h").values;
-  a.clock.allowed_lateness = lateness;
-  return a;
+std::vector<interval> intervals() { return parse_interval_list("1s,5s,1m,1h").values; }
+
+// A payload the node accepts, read with nlohmann::json rather than the event_decoder the tool
+// shares with the node, so the expected side does not reuse the tool's reading of it either.
+bid_ask_event parse_payload(const std::string& payload, std::int32_t partition, std::int64_t offset) {
+  const auto j = nlohmann::json::parse(payload);
+  bid_ask_event e;
+  e.symbol = j.at("symbol").get<std::string>();
+  e.bid = j.at("bid").get<double>();
+  e.ask = j.at("ask").get<double>();
+  e.ts = j.contains("timestampNs") ? j["timestampNs"].get<timestamp_ns>() : j.at("timestamp").get<std::int64_t>() * ns_per_ms;
+  e.bid_size_units = j.contains("bidSize") ? to_size_units(j["bidSize"].get<double>()) : 0;
+  e.ask_size_units = j.contains("askSize") ? to_size_units(j["askSize"].get<double>()) : 0;
+  e.partition = partition;
+  e.offset = offset;
+  return e;
 }
 
 // --- fixtures ---------------------------------------------------------------------------------
@@ -147,12 +162,6 @@ std::vector<candle> read_json_candles(const std::string& path) {
   return out;
 }
 
-std::vector<candle> without_partitions(const std::vector<partitioned_candle>& v) {
-  std::vector<candle> out;
-  for (const auto& pc : v) out.push_back(pc.c);
-  return out;
-}
-
 void require_same_candles(const std::vector<candle>& got, const std::vector<candle>& expected) {
   REQUIRE(got.size() == expected.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
@@ -179,7 +188,7 @@ std::vector<std::string> simulate_args(const simulate_settings& s) {
 
 } // namespace
 
-TEST_CASE("simulate sends the generator's stream; reference --topic-range gives the core's candles",
+TEST_CASE("simulate sends the generator's stream; reference --topic-range gives its candles",
           "[feed][integration]") {
   kafka_fixture kafka;
   const auto topic = kafka.fresh_topic("sim", topic_partitions);
@@ -207,7 +216,7 @@ TEST_CASE("simulate sends the generator's stream; reference --topic-range gives 
   auto plan = plan_simulation(s, lateness, 0);
   REQUIRE(plan.ok());
   quote_generator gen{plan->generator};
-  reference_builder expected{aggregation(), {}};
+  std::map<std::int32_t, std::vector<bid_ask_event>> valid_events; // per partition, offset order
   std::map<sim_kind, std::uint64_t> kinds;
   std::map<std::string, std::uint64_t> per_partition;
   std::map<std::string, std::uint64_t> reasons;
@@ -219,10 +228,15 @@ TEST_CASE("simulate sends the generator's stream; reference --topic-range gives 
     ++kinds[m.kind];
     const auto p = runtime::kafka_partition_for_key(m.key, topic_partitions);
     ++per_partition[std::to_string(p)];
-    if (is_invalid(m.kind)) ++reasons[std::string(to_string(expected_reject_reason(m.kind)))];
-    else valid_symbols.insert(m.key);
-    expected.add(p, next_offset[static_cast<std::size_t>(p)]++, m.payload);
+    const auto offset = next_offset[static_cast<std::size_t>(p)]++; // invalid records take one too
+    if (is_invalid(m.kind)) {
+      ++reasons[std::string(to_string(expected_reject_reason(m.kind)))];
+    } else {
+      valid_symbols.insert(m.key);
+      valid_events[p].push_back(parse_payload(m.payload, p, offset));
+    }
   }
+  const auto expected = feed_test::model_candles(valid_events, intervals(), lateness);
   std::uint64_t invalid = 0;
   for (auto k : invalid_sim_kinds) invalid += kinds[k];
   REQUIRE(invalid > 0);
@@ -254,17 +268,17 @@ TEST_CASE("simulate sends the generator's stream; reference --topic-range gives 
   CHECK(number(counts, "valid") == kinds[sim_kind::valid] + kinds[sim_kind::late]);
   CHECK(pairs(counts.at("per_partition")) == per_partition); // offsets in Kafka per partition
   CHECK(pairs(counts.at("invalid_reasons")) == reasons);
-  CHECK(number(counts, "late") == expected.counts().late);
-  CHECK(number(counts, "partly_late") == expected.counts().partly_late);
+  CHECK(number(counts, "late") == expected.late);
+  CHECK(number(counts, "partly_late") == expected.partly_late);
   CHECK(number(counts, "late") + number(counts, "partly_late") > 0);
 
   const auto got = read_json_candles(json_out);
-  require_same_candles(got, without_partitions(expected.candles(false)));
+  require_same_candles(got, feed_test::candles_of(expected));
   // Something for every symbol and interval.
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& c : got) seen.insert({c.symbol, c.iv.to_string()});
   for (const auto& sym : valid_symbols)
-    for (const auto& iv : aggregation().intervals) {
+    for (const auto& iv : intervals()) {
       INFO(sym << " " << iv.to_string());
       CHECK(seen.count({sym, iv.to_string()}) == 1);
     }
@@ -279,8 +293,9 @@ TEST_CASE("simulate sends the generator's stream; reference --topic-range gives 
   REQUIRE(finals.exit_code == 0);
   std::string expected_csv = std::string(candle_csv_header) + "\n";
   std::size_t final_count = 0;
-  for (const auto& pc : expected.candles(true)) {
-    append_candle_csv(expected_csv, pc.c, pc.partition);
+  for (const auto& m : expected.candles) {
+    if (!m.c.closed) continue;
+    append_candle_csv(expected_csv, m.c, m.partition);
     expected_csv.push_back('\n');
     ++final_count;
   }
@@ -362,23 +377,18 @@ csv_case make_csv_case() {
   return c;
 }
 
-// The core run directly on the rows: murmur2 partitions, offsets per partition in file order.
-std::vector<candle> core_candles(const csv_case& c) {
-  std::map<std::int32_t, partition_aggregator> aggs;
-  std::vector<candle> out;
+// The model on the rows: murmur2 partitions, offsets per partition in file order (a row the node
+// rejects takes an offset too).
+std::vector<candle> model_of(const csv_case& c) {
+  std::map<std::int32_t, std::vector<bid_ask_event>> valid;
+  std::map<std::int32_t, std::int64_t> next_offset;
   for (std::size_t i = 0; i < c.rows.size(); ++i) {
     auto e = c.rows[i];
     e.partition = runtime::kafka_partition_for_key(e.symbol, topic_partitions);
-    auto& agg = aggs.try_emplace(e.partition, aggregation(), e.partition).first->second;
-    e.offset = agg.next_offset();
-    if (c.node_valid[i]) (void)agg.apply(e, out);
-    else agg.skip(e.offset);
+    e.offset = next_offset[e.partition]++;
+    if (c.node_valid[i]) valid[e.partition].push_back(e);
   }
-  for (const auto& [p, agg] : aggs) agg.append_live(out);
-  std::sort(out.begin(), out.end(), [](const candle& a, const candle& b) {
-    return std::tie(a.symbol, a.iv, a.open_time) < std::tie(b.symbol, b.iv, b.open_time);
-  });
-  return out;
+  return feed_test::candles_of(feed_test::model_candles(valid, intervals(), lateness));
 }
 
 const std::vector<std::string> csv_columns{"--ts-col", "time", "--symbol-col", "sym", "--bid-size-col", "bs",
@@ -386,13 +396,13 @@ const std::vector<std::string> csv_columns{"--ts-col", "time", "--symbol-col", "
 
 } // namespace
 
-TEST_CASE("reference --csv gives the core's candles; replay of the file gives them from Kafka",
+TEST_CASE("reference --csv gives the file's candles; replay of the file gives them from Kafka",
           "[feed][integration]") {
   temp_files files;
   const auto c = make_csv_case();
   const auto csv_path = files.add(temp_path("quotes.csv"));
   std::ofstream(csv_path) << c.text;
-  const auto expected = core_candles(c);
+  const auto expected = model_of(c);
   REQUIRE(expected.size() > 50);
 
   const auto from_csv = files.add(temp_path("csv.jsonl"));

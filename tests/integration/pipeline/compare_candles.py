@@ -2,9 +2,13 @@
 """Compares candles stored in PostgreSQL with the offline reference, field for field.
 
 Prices are compared as exact doubles (both sides print shortest round-trip text), sizes as exact
-decimals. `closed` may differ only one way: a candle the reference finalised must be closed in
-the database; the node may have closed more (its watermark saw the whole stream, as the
-reference's did, so any difference there is reported too).
+decimals. `closed` must match both ways: a candle the reference finalised must be closed in the
+database, and one the reference keeps live must be live there. The pipeline tests run their nodes
+with --candle.idle-timeout=1h, so a node's watermark moves only with event time, exactly as the
+reference's does; a candle closed early would mean the node finalised before its watermark passed.
+
+Usage: compare_candles.py REFERENCE_CSV DB_CSV SYMBOL_PREFIX; exit 0 when equal, 1 otherwise
+(also when the reference is empty). Self-test: compare_candles_test.py.
 """
 import csv
 import sys
@@ -51,6 +55,8 @@ def main():
             diff = [f"{n}: ref {rf[n]} db {df[n]}" for n in FIELDS if rf[n] != df[n]]
             if rclosed and not dclosed:
                 diff.append("final in the reference, live in PostgreSQL")
+            elif dclosed and not rclosed:
+                diff.append("live in the reference, final in PostgreSQL")
             if diff:
                 problems.append(f"{key}: " + "; ".join(diff))
     finals = sum(1 for _, c in ref.values() if c)
