@@ -49,11 +49,12 @@ struct raw_batch {
 struct checkpoint_part {
   std::vector<candle> finals;
   std::vector<candle> live; // live candles, only when changed
+  bool live_left = false;   // the actor still holds live candles (a later advance may finalise them)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, checkpoint_part& x) {
-  return f(caf::meta::type_name("checkpoint_part"), x.finals, x.live);
+  return f(caf::meta::type_name("checkpoint_part"), x.finals, x.live, x.live_left);
 }
 
 // Bucket boundary of unknown position: "no frontier known yet".

@@ -43,6 +43,7 @@ using candle_actor_hdl = caf::typed_actor<
 using directory_hdl = caf::typed_actor<
   caf::reacts_to<register_atom, std::uint64_t, candle_key, candle_actor_hdl>,  // reader instance, key, handle
   caf::reacts_to<unregister_atom, std::uint64_t>,                              // drop every key of a reader instance
+  caf::reacts_to<unregister_atom, std::uint64_t, candle_key>,                  // drop one key of a reader instance
   caf::replies_to<lookup_atom, candle_key>::with<std::vector<candle_actor_hdl>>, // empty when unknown
   caf::replies_to<stats_atom>::with<std::uint64_t>>;                           // number of keys
 

@@ -76,6 +76,7 @@ checkpoint_part candle_keeper::collect() {
   part.finals.swap(finals_);
   if (dirty_) book_.append_live(symbol_, part.live);
   dirty_ = false;
+  part.live_left = !book_.empty();
   return part;
 }
 

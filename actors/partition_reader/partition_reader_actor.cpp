@@ -15,7 +15,6 @@ timestamp_ns reader_wall_now() {
 
 caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, reader_config cfg, reader_peers peers) {
   self->state.restarts = restart_policy(cfg.restarts);
-  self->state.by_interval.assign(cfg.intervals.size(), {});
   // The logic object lives as long as the actor; it refers to cfg/peers kept alive below.
   auto keep = std::make_shared<std::pair<reader_config, reader_peers>>(std::move(cfg), std::move(peers));
   auto logic = std::make_shared<reader_logic>(self, keep->first, keep->second);
@@ -51,7 +50,7 @@ caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, re
       auto it = self->state.by_symbol.find(key.symbol);
       if (it == self->state.by_symbol.end()) return;
       for (std::size_t i = 0; i < ivs.size(); ++i)
-        if (ivs[i] == key.iv) self->send(it->second[i], crash_atom::value);
+        if (ivs[i] == key.iv) self->send(it->second.actors[i], crash_atom::value);
     },
     [=](stats_atom) { return logic->stats_json(); },
   };

@@ -25,6 +25,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,7 @@ struct reader_config {
   // poll thread pauses the partition (bounded memory while PostgreSQL is down).
   std::uint64_t max_uncheckpointed_events = 0;
   std::uint64_t max_diverted_bytes = 0; // the same for invalid/late payloads held for the DLQ topics
+  duration_ns retire_after = 0;         // candle.retire-after
   duration_ns request_timeout = 0; // collect, publish
   duration_ns commit_timeout = 0;  // db_writer retries inside this
   duration_ns claim_timeout = 0;   // pipeline.claim-timeout: a claim that takes longer goes on in the background
@@ -67,6 +69,16 @@ struct reader_peers {
   caf::actor gap_verifier; // may be null: gaps are then never accepted, only re-read
   std::shared_ptr<consumer_commands> commands;
   inflight_counter inflight;
+};
+
+// The candle actors of one symbol (one per interval) and what the reader knows about each: only
+// actors that may have changed are collected at a checkpoint, and a symbol whose actors hold
+// nothing is retired after candle.retire-after without events (its state is in PostgreSQL).
+struct symbol_actors {
+  std::vector<candle_actor_hdl> actors;
+  std::vector<std::uint8_t> live;  // may hold live candles: an advance can finalise something
+  std::vector<std::uint8_t> dirty; // got events or a finalising advance since its last collect
+  timestamp_ns last_event = 0;     // wall time of its last events
 };
 
 // Where a reader is in its life; only `running` takes records and checkpoints.
@@ -97,10 +109,10 @@ struct reader_state {
   std::vector<diverted_event> pending_invalid, pending_late;
   std::uint64_t pending_diverted_bytes = 0; // payload bytes in pending_invalid + pending_late
   std::int64_t gap_check_at = -1; // a gap from this offset is being checked with the broker
-  std::map<std::string, std::vector<candle_actor_hdl>> by_symbol; // candle actors, one per interval
-  std::vector<std::vector<candle_actor_hdl>> by_interval;
+  std::unordered_map<std::string, symbol_actors> by_symbol;
   restart_policy restarts;
   std::uint64_t checkpoints = 0, restarts_done = 0, candles_published = 0, fences = 0, stalls = 0, gap_checks = 0;
+  std::uint64_t actors_retired = 0;
 };
 
 caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, reader_config cfg, reader_peers peers);

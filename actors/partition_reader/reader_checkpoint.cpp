@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <utility>
+
 #include "messages/pipeline_errc.hpp"
 #include "runtime/log/log.hpp"
 
@@ -12,6 +14,7 @@ void reader_logic::on_tick() {
   if (st.phase == reader_phase::running) {
     std::vector<bool> crossed;
     if (st.router->advance_idle(reader_wall_now(), crossed)) announce(crossed, st.router->clock().watermark);
+    retire_idle();
     checkpoint({});
   }
   self_->delayed_send(self_, ns(cfg_.checkpoint_interval), tick_atom::value);
@@ -49,16 +52,29 @@ void reader_logic::checkpoint(std::function<void()> done) {
   st.pending_diverted_bytes = 0;
   g->covered_events = st.uncheckpointed_events;
   const auto inc = st.incarnation;
-  std::vector<candle_actor_hdl> all;
-  for (const auto& [sym, actors] : st.by_symbol) all.insert(all.end(), actors.begin(), actors.end());
-  g->remaining = all.size();
-  if (all.empty()) return publish(g, inc, std::move(done));
-  for (const auto& a : all) {
+  // Only actors that got events or a finalising advance since their last collect can have
+  // anything to hand over.
+  struct pick {
+    const std::string* symbol;
+    std::size_t iv;
+    candle_actor_hdl actor;
+  };
+  std::vector<pick> changed;
+  for (auto& [sym, sa] : st.by_symbol)
+    for (std::size_t i = 0; i < sa.actors.size(); ++i)
+      if (std::exchange(sa.dirty[i], 0)) changed.push_back({&sym, i, sa.actors[i]});
+  g->remaining = changed.size();
+  if (changed.empty()) return publish(g, inc, std::move(done));
+  for (const auto& [symbol_ptr, i, a] : changed) {
     // Replies come after every batch sent before: FIFO between two actors.
     self_->request(a, ns(cfg_.request_timeout), collect_atom::value)
       .then(
-        [=, this](checkpoint_part& part) {
-          if (self_->state.incarnation != inc) return;
+        [=, this, symbol = *symbol_ptr, i = i, a = a](checkpoint_part& part) {
+          auto& s = self_->state;
+          if (s.incarnation != inc) return;
+          // Events since the collect keep it live (dirty again); otherwise the actor said.
+          if (auto it = s.by_symbol.find(symbol); it != s.by_symbol.end() && !it->second.dirty[i])
+            it->second.live[i] = part.live_left ? 1 : 0;
           if (!part.finals.empty()) g->with_finals.push_back(a);
           for (auto& c : part.finals) g->publish.finals.push_back(std::move(c));
           for (auto& c : part.live) g->commit.state.live.push_back(std::move(c));

@@ -5,6 +5,8 @@
 #include "actors/candle/candle_actor.hpp"
 #include "runtime/log/log.hpp"
 
+#include <algorithm>
+
 namespace cs {
 
 void reader_logic::claim(std::function<void(std::int64_t)> done, std::function<void(const caf::error&)> failed) {
@@ -30,11 +32,15 @@ void reader_logic::restore(const partition_claim& claim) {
   st.committed_offset = claim.state.next_offset;
   st.committed_clock = claim.state.clock;
   st.uncheckpointed_events = 0;
-  st.by_interval.assign(cfg_.intervals.size(), {});
   std::map<std::string, std::vector<candle>> live_by_symbol;
   for (const auto& c : claim.state.live) live_by_symbol[c.symbol].push_back(c);
-  for (auto& [symbol, live] : live_by_symbol)
-    for (const auto& a : actors_for(symbol)) self_->send(a, restore_atom::value, live);
+  const auto now = reader_wall_now();
+  for (auto& [symbol, live] : live_by_symbol) {
+    auto& sa = actors_for(symbol);
+    for (const auto& a : sa.actors) self_->send(a, restore_atom::value, live);
+    std::fill(sa.live.begin(), sa.live.end(), 1); // the first collect says which really are
+    sa.last_event = now;
+  }
   st.phase = reader_phase::running;
   st.phase_reason.clear();
   runtime::log_info(reader_component, where() + ": claimed with epoch " + std::to_string(claim.epoch) + " by reader " + std::to_string(cfg_.instance) + ", resuming at offset " +
@@ -42,19 +48,47 @@ void reader_logic::restore(const partition_claim& claim) {
                                  std::to_string(claim.state.live.size()) + " live candles");
 }
 
-const std::vector<candle_actor_hdl>& reader_logic::actors_for(const std::string& symbol) {
+symbol_actors& reader_logic::actors_for(const std::string& symbol) {
   auto& st = self_->state;
   auto it = st.by_symbol.find(symbol);
   if (it != st.by_symbol.end()) return it->second;
-  std::vector<candle_actor_hdl> actors;
-  actors.reserve(cfg_.intervals.size());
-  for (std::size_t i = 0; i < cfg_.intervals.size(); ++i) {
+  symbol_actors sa;
+  const auto n = cfg_.intervals.size();
+  sa.actors.reserve(n);
+  sa.live.assign(n, 0);
+  sa.dirty.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
     auto a = self_->spawn<caf::monitored>(candle_actor, symbol, cfg_.intervals[i], cfg_.faults_enabled, peers_.cache);
     self_->send(peers_.directory, register_atom::value, cfg_.instance, candle_key{symbol, cfg_.intervals[i]}, a);
-    st.by_interval[i].push_back(a);
-    actors.push_back(std::move(a));
+    sa.actors.push_back(std::move(a));
   }
-  return st.by_symbol.emplace(symbol, std::move(actors)).first->second;
+  return st.by_symbol.emplace(symbol, std::move(sa)).first->second;
+}
+
+// Symbols with nothing live, nothing uncollected and no events for candle.retire-after lose
+// their candle actors: everything they finalised is in PostgreSQL (no checkpoint is in flight),
+// queries read it from there, and the next event spawns fresh actors.
+void reader_logic::retire_idle() {
+  auto& st = self_->state;
+  if (st.checkpoint_in_flight || cfg_.retire_after <= 0) return;
+  const auto now = reader_wall_now();
+  for (auto it = st.by_symbol.begin(); it != st.by_symbol.end();) {
+    auto& sa = it->second;
+    const bool idle = now - sa.last_event >= cfg_.retire_after &&
+                      std::none_of(sa.live.begin(), sa.live.end(), [](auto v) { return v != 0; }) &&
+                      std::none_of(sa.dirty.begin(), sa.dirty.end(), [](auto v) { return v != 0; });
+    if (!idle) {
+      ++it;
+      continue;
+    }
+    for (std::size_t i = 0; i < sa.actors.size(); ++i) {
+      self_->demonitor(sa.actors[i].address()); // an orderly exit, not a failure to restart from
+      self_->send_exit(sa.actors[i], caf::exit_reason::user_shutdown);
+      self_->send(peers_.directory, unregister_atom::value, cfg_.instance, candle_key{it->first, cfg_.intervals[i]});
+    }
+    st.actors_retired += sa.actors.size();
+    it = st.by_symbol.erase(it);
+  }
 }
 
 } // namespace cs

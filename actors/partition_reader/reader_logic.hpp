@@ -41,7 +41,8 @@ public:
   // --- reader_claim.cpp
   void claim(std::function<void(std::int64_t)> done, std::function<void(const caf::error&)> failed);
   void restore(const partition_claim& claim);
-  const std::vector<candle_actor_hdl>& actors_for(const std::string& symbol);
+  symbol_actors& actors_for(const std::string& symbol);
+  void retire_idle();
 
   // --- reader_routing.cpp
   void on_batch(raw_batch& batch);

@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 #include "actors/kafka_consumer/gap_verifier.hpp"
 #include "runtime/log/log.hpp"
 
@@ -33,9 +35,14 @@ void reader_logic::process(const raw_batch& batch) {
     st.pending_diverted_bytes += d.payload.size();
     st.pending_late.push_back(std::move(d));
   }
+  const auto now = reader_wall_now();
   for (auto& s : out.slices) {
     event_slice slice{std::make_shared<const std::vector<routed_event>>(std::move(s.events)), out.watermark_after};
-    for (const auto& a : actors_for(s.symbol)) self_->send(a, apply_atom::value, slice);
+    auto& sa = actors_for(s.symbol);
+    for (const auto& a : sa.actors) self_->send(a, apply_atom::value, slice);
+    std::fill(sa.live.begin(), sa.live.end(), 1);
+    std::fill(sa.dirty.begin(), sa.dirty.end(), 1);
+    sa.last_event = now;
   }
   announce(out.boundary_crossed, out.watermark_after);
   if (out.unconfirmed_gap_at >= 0) check_gap(out.unconfirmed_gap_at, out.gap_seen_at);
@@ -85,9 +92,14 @@ void reader_logic::reread_from(std::int64_t offset) {
 
 void reader_logic::announce(const std::vector<bool>& crossed, timestamp_ns watermark) {
   auto& st = self_->state;
+  // Every actor hears it (its frontier follows the watermark); only those holding live candles
+  // can finalise something, so only they need collecting.
   for (std::size_t i = 0; i < crossed.size(); ++i)
     if (crossed[i])
-      for (const auto& a : st.by_interval[i]) self_->send(a, advance_atom::value, watermark);
+      for (auto& [symbol, sa] : st.by_symbol) {
+        self_->send(sa.actors[i], advance_atom::value, watermark);
+        if (sa.live[i]) sa.dirty[i] = 1;
+      }
 }
 
 // Applied but not yet checkpointed: events, and payloads waiting for the DLQ topics (up to

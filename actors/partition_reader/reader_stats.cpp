@@ -28,6 +28,7 @@ std::string reader_logic::stats_json() const {
     j["invalid_by_reason"] = std::move(by_reason);
   }
   j["candle_actors"] = st.by_symbol.size() * cfg_.intervals.size();
+  j["candle_actors_retired"] = st.actors_retired;
   j["checkpoints"] = st.checkpoints;
   j["restarts"] = st.restarts_done;
   j["fences"] = st.fences;

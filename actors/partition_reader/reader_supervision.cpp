@@ -24,16 +24,15 @@ void reader_logic::push(consumer_command::kind what, std::int64_t offset) {
 
 void reader_logic::stop_children() {
   auto& st = self_->state;
-  for (const auto& [sym, actors] : st.by_symbol)
-    for (const auto& a : actors) self_->send_exit(a, caf::exit_reason::user_shutdown);
+  for (const auto& [sym, sa] : st.by_symbol)
+    for (const auto& a : sa.actors) self_->send_exit(a, caf::exit_reason::user_shutdown);
   st.by_symbol.clear();
-  st.by_interval.assign(cfg_.intervals.size(), {});
   self_->send(peers_.directory, unregister_atom::value, cfg_.instance);
 }
 
 bool reader_logic::is_child(const caf::actor_addr& who) const {
-  for (const auto& [sym, actors] : self_->state.by_symbol)
-    for (const auto& a : actors)
+  for (const auto& [sym, sa] : self_->state.by_symbol)
+    for (const auto& a : sa.actors)
       if (a.address() == who) return true;
   return false;
 }

@@ -61,6 +61,8 @@ feed_cli::feed_cli() {
   sim->footer(std::string(config_note));
   sim->add_option("--symbols", s.symbols, "number of symbols");
   sim->add_option("--symbol-prefix", s.symbol_prefix, "symbols are <prefix>000, <prefix>001, ...");
+  sim->add_flag("--cycle-symbols", s.cycle_symbols,
+                "take the symbols in order, each once per cycle (N events of N symbols: N distinct), not at random");
   sim->add_option("--rate", s.rate, "events per second of wall time; 0 = as fast as possible");
   count_opt_ = sim->add_option("--count", count_, "stop after N events (without --count or --duration: " +
                                                      std::to_string(default_count_bound) + ")")

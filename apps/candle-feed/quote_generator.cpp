@@ -62,7 +62,8 @@ void quote_generator::step_price(std::size_t s) {
 }
 
 void quote_generator::next(sim_message& out) {
-  const std::size_t s = static_cast<std::size_t>(rng_.below(opt_.symbols.size()));
+  const std::size_t s = opt_.cycle_symbols ? static_cast<std::size_t>(index_ % opt_.symbols.size())
+                                           : static_cast<std::size_t>(rng_.below(opt_.symbols.size()));
   const double kind_draw = rng_.uniform();
   out.kind = sim_kind::valid;
   if (kind_draw < opt_.invalid_fraction)

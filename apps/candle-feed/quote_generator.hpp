@@ -48,6 +48,7 @@ inline reject_reason expected_reject_reason(sim_kind k) {
 
 struct sim_options {
   std::vector<std::string> symbols;
+  bool cycle_symbols = false; // symbols in order, each once per cycle, instead of at random
   std::uint64_t seed = 1;
   timestamp_ns start = 0;    // event time of the first event (before jitter)
   // Event time of event i (before jitter): start + i / rate seconds when rate > 0 (3 events/s is

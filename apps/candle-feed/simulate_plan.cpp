@@ -34,6 +34,7 @@ runtime::result<simulate_plan> plan_simulation(const simulate_settings& s, durat
   if (!is_valid_symbol(g.symbols.back()))
     return failure{"--symbol-prefix '" + s.symbol_prefix + "' does not make valid symbols (" +
                    std::string(valid_symbol_form) + ")"};
+  g.cycle_symbols = s.cycle_symbols;
   g.seed = s.seed;
   g.rate = s.rate;
   g.tick = s.tick_us * ns_per_us;

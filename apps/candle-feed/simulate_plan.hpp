@@ -21,6 +21,7 @@ inline constexpr duration_ns default_late_margin = 2 * ns_per_min;
 
 struct simulate_settings {
   std::uint32_t symbols = 50;
+  bool cycle_symbols = false;
   std::string symbol_prefix = "SYM";
   double rate = 1000; // events per second; 0 = as fast as possible
   std::optional<std::uint64_t> count;

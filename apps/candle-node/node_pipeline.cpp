@@ -25,6 +25,7 @@ reader_config reader_template(const runtime::config& cfg) {
   r.intervals = cfg.get(runtime::keys::candle_intervals);
   r.clock.allowed_lateness = cfg.get(runtime::keys::candle_allowed_lateness);
   r.clock.idle_timeout = cfg.get(runtime::keys::candle_idle_timeout);
+  r.retire_after = cfg.get(runtime::keys::candle_retire_after);
   r.limits.max_future_skew = cfg.get(runtime::keys::candle_max_future_skew);
   r.limits.max_payload_bytes = static_cast<std::size_t>(cfg.get(runtime::keys::candle_max_payload_bytes));
   r.checkpoint_interval = cfg.get(runtime::keys::pipeline_checkpoint_interval);

@@ -88,6 +88,7 @@ inline const duration_key pipeline_restart_backoff{"pipeline.restart-backoff", "
 inline const intervals_key candle_intervals{"candle.intervals", "1s,5s,1m,15m,1h,1d", "candle intervals: Ns, Nm, Nh, Nd (epoch-aligned, UTC), 1w (from Monday 00:00 UTC), 1M (calendar month)"};
 inline const duration_key candle_allowed_lateness{"candle.allowed-lateness", "2s", "watermark = max event time - allowed lateness; events for buckets it passed are late", any_duration};
 inline const duration_key candle_idle_timeout{"candle.idle-timeout", "10s", "wall time without events after which a partition's watermark advances", some_duration};
+inline const duration_key candle_retire_after{"candle.retire-after", "5m", "a symbol's candle actors are retired after this long without events once they hold nothing live (0: never)", {0, 30 * ns_per_day}};
 inline const duration_key candle_max_future_skew{"candle.max-future-skew", "60s", "events further ahead of the node's clock are rejected (future_timestamp)", any_duration};
 inline const byte_size_key candle_max_payload_bytes{"candle.max-payload-bytes", "4096", "larger event payloads are rejected (too_large)", {64, 16 << 20}};
 

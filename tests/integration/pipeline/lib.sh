@@ -89,6 +89,23 @@ stats_count() {
     python3 -c "import json,sys; print(len(json.load(sys.stdin)['partitions']))" 2>/dev/null || echo 0
 }
 
+# wait_settled TOTAL PORT...: until every node reads some partitions and together all TOTAL, 30 s
+# at most; the counts per node are left in settled_counts.
+wait_settled() {
+  local total="$1"; shift
+  local p n sum all
+  for _ in $(seq 1 150); do
+    sum=0; all=1; settled_counts=()
+    for p in "$@"; do
+      n=$(stats_count "$p"); settled_counts+=("$n"); sum=$((sum + n))
+      ((n > 0)) || all=0
+    done
+    ((all && sum == total)) && return 0
+    sleep 0.2
+  done
+  fail "the group never settled: partitions per node ${settled_counts[*]} of $total"
+}
+
 # wait_committed TOTAL TIMEOUT_S PORT...: until the nodes' committed offsets add up to TOTAL.
 wait_committed() {
   local total="$1" timeout="$2"; shift 2

@@ -12,14 +12,8 @@ feed_pid=$!
 start_node node-a "$port_a" --node.faults=true --node.fault-revoke-checkpoint=true
 wait_committed 1 60 "$port_a"
 start_node node-b "$port_b"
-settled=0
-for _ in $(seq 1 200); do
-  a=$(stats_count "$port_a"); b=$(stats_count "$port_b")
-  ((a > 0 && b > 0 && a + b == 8)) && { settled=1; break; }
-  sleep 0.2
-done
-((settled)) || fail "the group never settled: node-a owns $a, node-b owns $b of 8 partitions"
-log "partitions: node-a $a, node-b $b"
+wait_settled 8 "$port_a" "$port_b"
+log "partitions: node-a ${settled_counts[0]}, node-b ${settled_counts[1]}"
 grep -q "final checkpoint failed (injected fault)" "$work/node-a.log" || fail "no final checkpoint failed on node-a: the fault was not exercised"
 wait "$feed_pid" || fail "feed: $(tail -5 "$work/feed.log")"
 wait_pg_committed "$events" 180

@@ -10,15 +10,8 @@ feed --symbols 50 --count "$events" --rate 15000 --jitter-ms 300 --seed 5 >"$wor
 feed_pid=$!
 start_node node-a "$port_a"
 start_node node-b "$port_b"
-# Wait until the group settled with both nodes owning partitions.
-settled=0
-for _ in $(seq 1 150); do
-  a=$(stats_count "$port_a"); b=$(stats_count "$port_b")
-  ((a > 0 && b > 0 && a + b == 16)) && { settled=1; break; }
-  sleep 0.2
-done
-((settled)) || fail "the group never settled: node-a owns $a, node-b owns $b of 16 partitions"
-log "partitions: node-a $a, node-b $b"
+wait_settled 16 "$port_a" "$port_b"
+log "partitions: node-a ${settled_counts[0]}, node-b ${settled_counts[1]}"
 sleep 1
 # Fencing: another owner claims a partition behind its owner's back (epoch + 1), exactly what a new
 # owner's claim does; the stale owner's next checkpoint of it must be refused. Only a partition that
