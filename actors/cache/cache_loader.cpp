@@ -46,6 +46,28 @@ runtime::redis_client* redis(self_ptr self, const loader_config& cfg) {
   return st.redis.get();
 }
 
+// PostgreSQL may be down when the node starts (or the store's first open may fail): the loader
+// opens its store on first use, and again at most every redis_retry after a failure; meanwhile its
+// reads fail as store_unavailable (HTTP 503) instead of the loader, and with it the node, dying.
+runtime::candle_store* store_of(self_ptr self, const loader_config& cfg) {
+  auto& st = self->state;
+  if (st.store) return st.store.get();
+  const auto now = std::chrono::steady_clock::now();
+  if (now < st.store_retry_at) return nullptr;
+  runtime::store_options opts;
+  opts.maintenance_on_open = false; // the db_writer owns maintenance
+  auto opened = runtime::candle_store::open(cfg.postgres, opts);
+  if (!opened) {
+    st.store_retry_at = now + cfg.redis_retry;
+    runtime::log_warn(component, "cannot open the candle store (retrying on use): " + opened.error().reason);
+    return nullptr;
+  }
+  st.store = std::make_unique<runtime::candle_store>(std::move(*opened));
+  return st.store.get();
+}
+
+caf::error store_down() { return make_error(pipeline_errc::store_unavailable, "the candle store is not open (PostgreSQL unreachable)"); }
+
 void l2_failed(self_ptr self, const loader_config& cfg, const runtime::redis_error& e, std::uint64_t& errors) {
   ++errors;
   runtime::log_warn(component, "L2: " + e.reason);
@@ -69,6 +91,7 @@ public:
       series_first_(req.series_first) {}
 
   caf::error run() {
+    if (!store_of(self_, cfg_)) return store_down();
     if (auto e = resolve_frontier()) return e;
     if (auto e = resolve_series()) return e;
     // Buckets before the series' first candle are empty: start there, at a block start, so that
@@ -299,15 +322,7 @@ cache_loader_state::cache_loader_state() = default;
 cache_loader_state::~cache_loader_state() = default;
 
 cache_loader_hdl::behavior_type cache_loader(cache_loader_hdl::stateful_pointer<cache_loader_state> self, loader_config cfg) {
-  runtime::store_options opts;
-  opts.maintenance_on_open = false; // the db_writer owns maintenance
-  auto opened = runtime::candle_store::open(cfg.postgres, opts);
-  if (!opened) {
-    runtime::log_error(component, "cannot open the candle store: " + opened.error().reason);
-    self->quit(make_error(pipeline_errc::store_not_open, opened.error().reason));
-    return cache_loader_hdl::behavior_type::make_empty_behavior();
-  }
-  self->state.store = std::make_unique<runtime::candle_store>(std::move(*opened));
+  (void)store_of(self, cfg);
   return {
     [=](load_atom, const load_request& req) -> caf::result<load_reply> {
       load_reply out;
@@ -333,7 +348,9 @@ cache_loader_hdl::behavior_type cache_loader(cache_loader_hdl::stateful_pointer<
       return errors;
     },
     [=](series_atom, const std::string& prefix, std::int64_t limit) -> caf::result<std::vector<series_info>> {
-      auto r = self->state.store->list_series(prefix, limit);
+      auto* store = store_of(self, cfg);
+      if (!store) return store_down();
+      auto r = store->list_series(prefix, limit);
       if (!r) return make_error(pipeline_errc::store_unavailable, "series: " + r.error().reason);
       return std::move(*r);
     },

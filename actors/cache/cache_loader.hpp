@@ -47,7 +47,7 @@ struct loader_config {
   std::uint16_t redis_port = 0;
   std::chrono::seconds l2_ttl{3600};
   std::int64_t l2_keep_blocks = 0;
-  std::chrono::milliseconds redis_retry{1000};
+  std::chrono::milliseconds redis_retry{1000}; // also how often an unopened candle store is tried again
 };
 
 using cache_loader_hdl = caf::typed_actor<
@@ -61,6 +61,7 @@ struct cache_loader_state {
   std::unique_ptr<runtime::candle_store> store;
   std::unique_ptr<runtime::redis_client> redis;
   std::chrono::steady_clock::time_point redis_retry_at{};
+  std::chrono::steady_clock::time_point store_retry_at{};
   static inline const char* name = "cache_loader";
 };
 

@@ -34,7 +34,8 @@ reader_config reader_template(const runtime::config& cfg) {
   r.commit_timeout = cfg.get(runtime::keys::pipeline_commit_timeout);
   r.claim_timeout = cfg.get(runtime::keys::pipeline_claim_timeout);
   r.fenced_reclaim_delay = cfg.get(runtime::keys::kafka_session_timeout);
-  r.request_timeout = cfg.get(runtime::keys::pipeline_publish_timeout);
+  // The publisher answers within publish-timeout of starting a request; the margin covers its mailbox.
+  r.request_timeout = cfg.get(runtime::keys::pipeline_publish_timeout) + 5 * ns_per_s;
   r.restarts.max_restarts = static_cast<std::size_t>(cfg.get(runtime::keys::pipeline_restart_max));
   r.restarts.window = cfg.get(runtime::keys::pipeline_restart_window);
   r.restarts.initial_backoff = cfg.get(runtime::keys::pipeline_restart_backoff);

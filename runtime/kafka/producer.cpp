@@ -1,6 +1,8 @@
 #include "runtime/kafka/producer.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -96,6 +98,22 @@ kafka_status kafka_producer::produce_waiting(std::string_view topic, std::string
   return st;
 }
 
+kafka_status kafka_producer::produce_until(std::string_view topic, std::string_view key, std::string_view value,
+                                           const kafka_produce_options& options,
+                                           std::chrono::steady_clock::time_point deadline,
+                                           std::chrono::milliseconds wait) {
+  auto st = produce(topic, key, value, options);
+  while (st.queue_full()) {
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero())
+      break;
+    // Round up so that a sub-millisecond remainder still waits instead of spinning.
+    poll(std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(left)));
+    st = produce(topic, key, value, options);
+  }
+  return st;
+}
+
 kafka_status kafka_producer::produce(std::string_view topic, std::string_view key,
                                      std::string_view value, const kafka_produce_options& options) {
   rd_kafka_topic_t* rkt = state_->topic(topic);
@@ -149,6 +167,16 @@ kafka_status kafka_producer::flush(std::chrono::milliseconds timeout) {
 
 int kafka_producer::in_flight() const {
   return rd_kafka_outq_len(state_->rk.get());
+}
+
+std::size_t kafka_producer::max_message_bytes() const {
+  // librdkafka's own default, should the lookup fail (it cannot for a property it defines).
+  constexpr std::size_t librdkafka_default = 1'000'000;
+  char value[32];
+  std::size_t size = sizeof value;
+  if (rd_kafka_conf_get(rd_kafka_conf(state_->rk.get()), "message.max.bytes", value, &size) != RD_KAFKA_CONF_OK)
+    return librdkafka_default;
+  return static_cast<std::size_t>(std::strtoull(value, nullptr, 10));
 }
 
 result<std::int32_t, kafka_status> kafka_producer::partition_count(

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <limits>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -71,12 +72,24 @@ public:
                                std::chrono::milliseconds wait = std::chrono::milliseconds{1},
                                int attempts = std::numeric_limits<int>::max());
 
+  // produce(), and while the local queue is full: serve delivery reports for up to `wait` at a
+  // time, then try again, until `deadline`. For callers whose whole job has a time bound (the
+  // publisher's request): the status of the last try, queue_full() if the deadline passed first.
+  kafka_status produce_until(std::string_view topic, std::string_view key, std::string_view value,
+                             const kafka_produce_options& options,
+                             std::chrono::steady_clock::time_point deadline,
+                             std::chrono::milliseconds wait = std::chrono::milliseconds{10});
+
   // Serves delivery reports; returns how many events were served.
   int poll(std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
   // Waits until every queued message is delivered or failed (reports are served meanwhile).
   kafka_status flush(std::chrono::milliseconds timeout);
   // Messages enqueued but not yet reported.
   int in_flight() const;
+
+  // The effective message.max.bytes: produce() refuses a record whose key, value and headers
+  // (with librdkafka's framing) exceed it, with RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.
+  std::size_t max_message_bytes() const;
 
   result<std::int32_t, kafka_status> partition_count(std::string_view topic,
                                                      std::chrono::milliseconds timeout);

@@ -31,8 +31,15 @@ setup_case() {
 }
 
 cleanup_case() {
-  local pid
-  for pid in "${node_pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  local pid live
+  # Only nodes that are still our unreaped children: the pid of one that a test already waited for
+  # may belong to another process by now (a PostgreSQL backend was killed that way).
+  live=" $(jobs -p | tr '\n' ' ') "
+  for pid in "${node_pids[@]}"; do
+    [[ "$live" == *" $pid "* ]] || continue
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   "$repo/deploy/topic" delete "$topic" >/dev/null 2>&1 || true
   [[ "${KEEP_WORK:-0}" == 1 ]] || rm -rf "$work"
 }

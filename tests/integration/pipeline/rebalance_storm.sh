@@ -23,7 +23,8 @@ ups() { local n=0 i; for i in 0 1 2; do [[ ${state[$i]} == up ]] && n=$((n + 1))
 stop_gently() {
   local pid; pid=$(pid_of "$1")
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 400); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  # Exited means gone or a zombie (our child until waited for).
+  for _ in $(seq 1 400); do [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" =~ ^[^Z] ]] || break; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
