@@ -234,7 +234,7 @@ TEST_CASE("a gap stops routing until it is accepted; an accepted gap is routed o
   stream_case sc;
   // Assigned from a std::string: GCC 12 gives a false -Wrestrict for short literals (bug 105329).
   const std::string symbol = "GAP";
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < 9; ++i) { // offsets 0..8
     bid_ask_event e;
     e.symbol = symbol;
     e.bid = e.ask = 10 + i;
