@@ -1,6 +1,6 @@
 #pragma once
 // The partition reader's behaviour, one concern per file:
-//   reader_claim.cpp        claim the partition (epoch bump), restore, spawn candle actors
+//   reader_claim.cpp        claim the partition (epoch bump), restore, spawn and retire candle actors
 //   reader_routing.cpp      decode and route batches, watermark announcements, back-pressure
 //   reader_checkpoint.cpp   collect -> publish (Kafka acks) -> commit (fenced) -> mirror offsets
 //   reader_supervision.cpp  restart from the last checkpoint, fenced / stalled re-claims, revoke

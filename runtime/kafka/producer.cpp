@@ -88,14 +88,8 @@ kafka_producer::kafka_producer(kafka_producer&&) noexcept = default;
 kafka_producer& kafka_producer::operator=(kafka_producer&&) noexcept = default;
 
 kafka_status kafka_producer::produce_waiting(std::string_view topic, std::string_view key, std::string_view value,
-                                             const kafka_produce_options& options, std::chrono::milliseconds wait,
-                                             int attempts) {
-  auto st = produce(topic, key, value, options);
-  for (int tries = 1; st.queue_full() && tries < attempts; ++tries) {
-    poll(wait);
-    st = produce(topic, key, value, options);
-  }
-  return st;
+                                             const kafka_produce_options& options, std::chrono::milliseconds wait) {
+  return produce_until(topic, key, value, options, std::chrono::steady_clock::time_point::max(), wait);
 }
 
 kafka_status kafka_producer::produce_until(std::string_view topic, std::string_view key, std::string_view value,

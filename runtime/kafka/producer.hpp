@@ -6,7 +6,6 @@
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
-#include <limits>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -64,13 +63,10 @@ public:
   kafka_status produce(std::string_view topic, std::string_view key, std::string_view value,
                        const kafka_produce_options& options = {});
 
-  // produce(), and while the local queue is full: serve delivery reports for up to `wait`, then
-  // try again, at most `attempts` tries in all. The status of the last try (queue_full() only if
-  // every try found the queue full).
+  // produce_until() without a deadline: for tools that must get every record out.
   kafka_status produce_waiting(std::string_view topic, std::string_view key, std::string_view value,
                                const kafka_produce_options& options = {},
-                               std::chrono::milliseconds wait = std::chrono::milliseconds{1},
-                               int attempts = std::numeric_limits<int>::max());
+                               std::chrono::milliseconds wait = std::chrono::milliseconds{1});
 
   // produce(), and while the local queue is full: serve delivery reports for up to `wait` at a
   // time, then try again, until `deadline`. For callers whose whole job has a time bound (the
