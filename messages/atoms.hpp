@@ -30,5 +30,8 @@ using series_atom = caf::atom_constant<caf::atom("series")>;     // cache: known
 using committed_atom = caf::atom_constant<caf::atom("committed")>; // candle actor: its last collect is committed
 using seek_failed_atom = caf::atom_constant<caf::atom("seekfail")>; // reader: the poll thread could not seek
 using gap_atom = caf::atom_constant<caf::atom("gap")>;             // gap verifier: is this offset gap real?
+using collected_atom = caf::atom_constant<caf::atom("collected")>; // reader: a candle actor's part of a checkpoint
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;   // reader: a checkpoint's collect timed out
+using watermark_atom = caf::atom_constant<caf::atom("watermark")>; // reader: the partition watermark now
 
 } // namespace cs

@@ -57,6 +57,7 @@ typename Inspector::result_type inspect(Inspector& f, range_reply& x) {
 struct cache_stats {
   std::uint64_t l1_hits = 0, l1_misses = 0, l1_size = 0, l1_evictions = 0, l1_rejections = 0, l1_expirations = 0;
   std::uint64_t l2_hits = 0, l2_misses = 0, l2_errors = 0, l2_writes = 0;
+  std::uint64_t l2_dropped = 0; // write-through spans skipped: more were waiting for Redis than cache.l2-write-backlog
   std::uint64_t postgres_reads = 0, postgres_errors = 0;
   bool l2_up = false;
 };
@@ -64,7 +65,7 @@ struct cache_stats {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cache_stats& x) {
   return f(caf::meta::type_name("cache_stats"), x.l1_hits, x.l1_misses, x.l1_size, x.l1_evictions, x.l1_rejections,
-           x.l1_expirations, x.l2_hits, x.l2_misses, x.l2_errors, x.l2_writes, x.postgres_reads, x.postgres_errors,
+           x.l1_expirations, x.l2_hits, x.l2_misses, x.l2_errors, x.l2_writes, x.l2_dropped, x.postgres_reads, x.postgres_errors,
            x.l2_up);
 }
 

@@ -25,14 +25,17 @@ using cache_hdl = caf::typed_actor<
   caf::reacts_to<final_atom, final_span>,                                      // write-through of new finals
   caf::replies_to<range_atom, range_request>::with<range_reply>,               // final candles of a range
   caf::replies_to<series_atom, std::string, std::int64_t>::with<std::vector<series_info>>, // symbol prefix, limit
-  caf::replies_to<stats_atom>::with<cache_stats>,
-  caf::reacts_to<tick_atom>>;                                                  // its own refresh timer
+  caf::replies_to<stats_atom>::with<cache_stats>>;
 
-// One per (symbol, interval): owns that key's live candles (actors/candle/).
+// One per (symbol, interval): owns that key's live candles (actors/candle/). Its partition
+// reader spawned it and is the only sender of apply/advance/collect/committed/restore.
 using candle_actor_hdl = caf::typed_actor<
   caf::reacts_to<apply_atom, event_slice>,                           // events of one reader batch, then finalize
   caf::reacts_to<advance_atom, timestamp_ns>,                        // the partition watermark moved
-  caf::replies_to<collect_atom>::with<checkpoint_part>,              // finals and changed live candles since last time
+  // Finals and changed live candles since last time, sent back to the reader as a plain message
+  // (collected_atom, ticket, checkpoint_part): a reader collects from thousands of actors at once,
+  // and CAF 0.17 keeps pending responses in a flat map, so N requests would cost O(N^2).
+  caf::reacts_to<collect_atom, std::uint64_t>,
   caf::reacts_to<committed_atom>,                                    // the checkpoint of the last collect committed
   caf::reacts_to<restore_atom, std::vector<candle>>,                 // live candles from the partition's checkpoint
   caf::replies_to<live_atom>::with<std::vector<candle>>,             // "live candle?" for queries and the console

@@ -24,20 +24,37 @@ timestamp_ns now_ns() {
 
 std::chrono::nanoseconds ns(duration_ns d) { return std::chrono::nanoseconds(d); }
 
-const series_info* known(self_ptr self, const candle_key& key) {
-  auto it = self->state.series.find(key);
-  return it == self->state.series.end() ? nullptr : &it->second;
-}
+const series_info* known(self_ptr self, const candle_key& key) { return self->state.series->get(key, now_ns()); }
 
 void note_series(self_ptr self, const final_span& span) {
   if (span.candles.empty()) return;
-  auto [it, fresh] = self->state.series.try_emplace(span.key, series_info{span.key.symbol, span.key.iv,
-                                                                          span.candles.front().open_time,
-                                                                          span.candles.back().open_time});
-  if (!fresh) {
-    it->second.first_open_time = std::min(it->second.first_open_time, span.candles.front().open_time);
-    it->second.last_open_time = std::max(it->second.last_open_time, span.candles.back().open_time);
+  const auto now = now_ns();
+  if (auto* s = self->state.series->peek_mut(span.key, now)) {
+    s->first_open_time = std::min(s->first_open_time, span.candles.front().open_time);
+    s->last_open_time = std::max(s->last_open_time, span.candles.back().open_time);
+    return;
   }
+  // Not known (or no longer trusted): what this node finalised is a lower bound of the series'
+  // end, and its first candle is PostgreSQL's to say, so it is looked up when a query needs it.
+}
+
+// Sends the loader's pending spans unless a batch is in flight; the reply sends the next.
+void flush_l2(self_ptr self, std::size_t loader, duration_ns timeout) {
+  auto& q = self->state.l2_queues[loader];
+  if (q.in_flight || q.pending.empty()) return;
+  q.in_flight = true;
+  auto batch = std::exchange(q.pending, {});
+  self->state.stats.l2_writes += batch.size();
+  const auto n = batch.size();
+  auto done = [=](std::uint64_t errors) {
+    auto& s = self->state.stats;
+    s.l2_errors += errors;
+    s.l2_up = errors == 0;
+    self->state.l2_queues[loader].in_flight = false;
+    flush_l2(self, loader, timeout);
+  };
+  self->request(self->state.loaders[loader], ns(timeout), final_atom::value, std::move(batch))
+    .then(done, [=](caf::error&) { done(n); });
 }
 
 void write_through_l1(self_ptr self, const final_span& span) {
@@ -139,9 +156,9 @@ l1_walk walk_newest(self_ptr self, const range_request& rq, timestamp_ns walk_fr
   return w;
 }
 
-cache_loader_hdl loader_for(self_ptr self, const candle_key& key) {
-  auto& st = self->state;
-  return st.loaders[std::hash<std::string>{}(key.symbol) % st.loaders.size()];
+// Writes of one series always go through the same loader, so they reach Redis in order.
+std::size_t loader_index(self_ptr self, const candle_key& key) {
+  return std::hash<std::string>{}(key.symbol) % self->state.loaders.size();
 }
 
 cache_loader_hdl any_loader(self_ptr self) {
@@ -151,32 +168,36 @@ cache_loader_hdl any_loader(self_ptr self) {
 
 } // namespace
 
+std::size_t candle_key_hash::operator()(const candle_key& k) const {
+  // The block hash of block 0: one mixing recipe for both keys.
+  return cache::block_key_hash{}(cache::block_key{k.symbol, k.iv, 0});
+}
+
 cache_actor_state::cache_actor_state() = default;
 
 cache_hdl::behavior_type cache_actor(cache_hdl::stateful_pointer<cache_actor_state> self, cache_config cfg) {
   auto& st = self->state;
   st.l1 = std::make_unique<cache_actor_state::l1_cache>(cfg.l1);
+  st.series = std::make_unique<cache_actor_state::series_cache>(cfg.series);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, cfg.loaders); ++i)
     st.loaders.push_back(self->spawn<caf::detached + caf::linked>(cache_loader, cfg.loader));
-  self->send(self, tick_atom::value);
+  st.l2_queues.resize(st.loaders.size());
   const auto timeout = ns(cfg.request_timeout);
   return {
     [=](final_atom, final_span& span) {
       note_series(self, span);
       write_through_l1(self, span);
       if (!cfg.loader.l2_enabled) return;
-      ++self->state.stats.l2_writes;
-      self->request(loader_for(self, span.key), timeout, final_atom::value, std::move(span))
-        .then(
-          [=](std::uint64_t errors) {
-            auto& s = self->state.stats;
-            s.l2_errors += errors;
-            s.l2_up = errors == 0;
-          },
-          [=](caf::error&) {
-            ++self->state.stats.l2_errors;
-            self->state.stats.l2_up = false;
-          });
+      const auto i = loader_index(self, span.key);
+      auto& q = self->state.l2_queues[i];
+      if (q.pending.size() >= cfg.l2_write_backlog) {
+        // Redis is slower than finalisation: L2 skips this span. Its blocks' coverage markers
+        // stop short of it, so L2 misses them from here on and reads go to PostgreSQL.
+        ++self->state.stats.l2_dropped;
+        return;
+      }
+      q.pending.push_back(std::move(span));
+      flush_l2(self, i, cfg.request_timeout);
     },
     [=](range_atom, range_request rq) -> caf::result<range_reply> {
       const auto* series = known(self, rq.key);
@@ -188,7 +209,7 @@ cache_hdl::behavior_type cache_actor(cache_hdl::stateful_pointer<cache_actor_sta
           .then(
             [=](load_reply& r) mutable {
               add_loader_counts(self, r);
-              if (r.series) self->state.series.try_emplace(part.key, *r.series);
+              if (r.series) self->state.series->put(part.key, *r.series, now_ns());
               promote(self, part.key, r.blocks);
               auto& a = r.answer;
               if (head_is_newer) {
@@ -253,20 +274,6 @@ cache_hdl::behavior_type cache_actor(cache_hdl::stateful_pointer<cache_actor_sta
       s.l1_rejections = c.rejections;
       s.l1_expirations = c.expirations;
       return s;
-    },
-    [=](tick_atom) {
-      // Known series: a full reload, so that series written by other nodes appear too.
-      self->request(any_loader(self), timeout, series_atom::value, std::string(), std::int64_t{10'000'000})
-        .then(
-          [=](std::vector<series_info>& all) {
-            std::map<candle_key, series_info> fresh;
-            for (auto& s : all) fresh.emplace(candle_key{s.symbol, s.iv}, std::move(s));
-            // Keep what write-through learnt since the read started.
-            for (const auto& [k, v] : self->state.series) fresh.try_emplace(k, v);
-            self->state.series = std::move(fresh);
-          },
-          [=](caf::error& e) { runtime::log_warn(component, "reloading known series: " + caf::to_string(e)); });
-      self->delayed_send(self, ns(cfg.series_refresh), tick_atom::value);
     },
   };
 }

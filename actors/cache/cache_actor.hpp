@@ -8,7 +8,6 @@
 #include <caf/stateful_actor.hpp>
 
 #include <chrono>
-#include <map>
 #include <memory>
 #include <vector>
 
@@ -19,12 +18,18 @@
 
 namespace cs {
 
+// Filled from the cache.* keys (runtime/config/keys.hpp).
 struct cache_config {
   l1_limits l1;
-  std::size_t loaders = 2;
+  l1_limits series;              // known (symbol, interval) bounds: entries, and how long they are trusted
+  std::size_t loaders = 0;
+  std::size_t l2_write_backlog = 0; // final spans per loader waiting for Redis; more are dropped (counted)
   loader_config loader;
-  duration_ns series_refresh = 10 * ns_per_s; // how often known series are reloaded from PostgreSQL
-  duration_ns request_timeout = 10 * ns_per_s;
+  duration_ns request_timeout = 0;
+};
+
+struct candle_key_hash {
+  std::size_t operator()(const candle_key& k) const;
 };
 
 struct cache_actor_state {
@@ -32,9 +37,19 @@ struct cache_actor_state {
   using l1_cache = tinylfu_cache<cache::block_key, cache::block_data, cache::block_key_hash>;
   explicit cache_actor_state();
   std::unique_ptr<l1_cache> l1;
+  // Known series, for clamping scans and 404s: bounded, so that the cost of a node does not grow
+  // with every key it ever saw; a miss is looked up in PostgreSQL by the loader that serves it.
+  using series_cache = tinylfu_cache<candle_key, series_info, candle_key_hash>;
+  std::unique_ptr<series_cache> series;
   std::vector<cache_loader_hdl> loaders;
   std::size_t next_loader = 0;
-  std::map<candle_key, series_info> series; // known series, for clamping scans and 404s
+  // Write-through to L2, per loader: at most one batch in flight, the spans that arrived meanwhile
+  // go in the next one (one Redis round trip however many series they touch).
+  struct l2_queue {
+    std::vector<final_span> pending;
+    bool in_flight = false;
+  };
+  std::vector<l2_queue> l2_queues;
   cache_stats stats;
   static inline const char* name = "cache";
 };

@@ -329,23 +329,29 @@ cache_loader_hdl::behavior_type cache_loader(cache_loader_hdl::stateful_pointer<
       if (auto e = loader(self, cfg, req, out).run()) return e;
       return out;
     },
-    [=](final_atom, const final_span& span) -> std::uint64_t {
+    [=](final_atom, const std::vector<final_span>& spans) -> std::uint64_t {
       auto* client = redis(self, cfg);
-      if (!client) return 1;
-      if (span.from >= span.to) return 0;
-      const auto& iv = span.key.iv;
-      std::vector<runtime::l2_block_write> writes;
-      const auto last = block_index(iv, span.to - 1);
-      auto it = span.candles.begin();
-      for (auto i = block_index(iv, span.from); i <= last; ++i) {
-        runtime::l2_block_write w{block_start(iv, i), std::max(span.from, block_start(iv, i)), std::min(span.to, block_end(iv, i)), {}};
-        for (; it != span.candles.end() && it->open_time < w.hi; ++it) w.candles.push_back(*it);
+      if (!client) return spans.size();
+      std::vector<runtime::l2_series_write> writes;
+      writes.reserve(spans.size());
+      for (const auto& span : spans) {
+        if (span.from >= span.to) continue;
+        const auto& iv = span.key.iv;
+        const auto last = block_index(iv, span.to - 1);
+        runtime::l2_series_write w{span.key, {}, block_start(iv, last - cfg.l2_keep_blocks)};
+        auto it = span.candles.begin();
+        for (auto i = block_index(iv, span.from); i <= last; ++i) {
+          runtime::l2_block_write b{block_start(iv, i), std::max(span.from, block_start(iv, i)), std::min(span.to, block_end(iv, i)), {}};
+          for (; it != span.candles.end() && it->open_time < b.hi; ++it) b.candles.push_back(*it);
+          w.blocks.push_back(std::move(b));
+        }
         writes.push_back(std::move(w));
       }
+      auto r = runtime::candle_l2(cfg.l2_ttl).write_many(*client, writes);
+      if (r) return *r;
       std::uint64_t errors = 0;
-      if (auto r = runtime::candle_l2(cfg.l2_ttl).write(*client, span.key, writes, block_start(iv, last - cfg.l2_keep_blocks)); !r)
-        l2_failed(self, cfg, r.error(), errors);
-      return errors;
+      l2_failed(self, cfg, r.error(), errors);
+      return writes.size();
     },
     [=](series_atom, const std::string& prefix, std::int64_t limit) -> caf::result<std::vector<series_info>> {
       auto* store = store_of(self, cfg);

@@ -52,7 +52,7 @@ struct loader_config {
 
 using cache_loader_hdl = caf::typed_actor<
   caf::replies_to<load_atom, load_request>::with<load_reply>,
-  caf::replies_to<final_atom, final_span>::with<std::uint64_t>,                 // L2 write-through; L2 errors
+  caf::replies_to<final_atom, std::vector<final_span>>::with<std::uint64_t>,    // L2 write-through, one round trip; failed writes
   caf::replies_to<series_atom, std::string, std::int64_t>::with<std::vector<series_info>>>;
 
 struct cache_loader_state {

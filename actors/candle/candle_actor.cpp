@@ -1,25 +1,44 @@
 #include "actors/candle/candle_actor.hpp"
 
+#include <caf/send.hpp>
+
+#include <chrono>
 #include <stdexcept>
 
 namespace cs {
 
 candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<candle_actor_state> self,
-                                             std::string symbol, interval iv, bool faults_enabled, cache_hdl cache) {
+                                             std::string symbol, interval iv, bool faults_enabled, candle_actor_peers peers) {
   self->state.keeper = candle_keeper(std::move(symbol), iv);
   // Final candles go to the cache as soon as they exist (write-through); PostgreSQL gets them at
   // the next checkpoint.
-  auto share = [self, cache](final_span&& span) {
+  auto share = [self, cache = peers.cache](final_span&& span) {
     if (cache && !span.candles.empty()) self->send(cache, final_atom::value, std::move(span));
   };
+  const auto timeout = std::chrono::nanoseconds(peers.timeout);
+  const auto reader = peers.reader;
   return {
     [=](apply_atom, const event_slice& slice) { share(self->state.keeper.apply(*slice.events, slice.watermark_after)); },
     [=](advance_atom, timestamp_ns watermark) { share(self->state.keeper.advance(watermark)); },
-    [=](collect_atom) { return self->state.keeper.collect(); },
+    // anon_send: a typed actor may not send() to the dynamically typed reader.
+    [=](collect_atom, std::uint64_t ticket) { caf::anon_send(reader, collected_atom::value, ticket, self->state.keeper.collect()); },
     [=](committed_atom) { self->state.keeper.committed(); },
     [=](restore_atom, const std::vector<candle>& live) { self->state.keeper.restore(live); },
     [=](live_atom) { return self->state.keeper.live(); },
-    [=](recent_atom) { return self->state.keeper.recent(); },
+    [=](recent_atom) -> caf::result<recent_candles> {
+      if (self->state.keeper.holds_live() || !reader) return self->state.keeper.recent();
+      // Holding nothing live, it hears no advances. The reader's answer comes after every
+      // batch it routed before answering (FIFO between the two), so advancing to it here is
+      // what the skipped advances would have done.
+      auto rp = self->make_response_promise<recent_candles>();
+      self->request(reader, timeout, watermark_atom::value)
+        .then([=](timestamp_ns watermark) mutable {
+                share(self->state.keeper.advance(watermark));
+                rp.deliver(self->state.keeper.recent());
+              },
+              [=](caf::error&) mutable { rp.deliver(self->state.keeper.recent()); }); // what it knows: behind, never ahead
+      return rp;
+    },
     [=](crash_atom) {
       // Exceptions end the actor with an error: its supervisor (the reader) restores it.
       if (faults_enabled) throw std::runtime_error("fault injection: candle actor crashed on purpose");

@@ -76,7 +76,7 @@ checkpoint_part candle_keeper::collect() {
   part.finals.swap(finals_);
   if (dirty_) book_.append_live(symbol_, part.live);
   dirty_ = false;
-  part.live_left = !book_.empty();
+  part.live_left = holds_live();
   return part;
 }
 

@@ -33,6 +33,8 @@ public:
   void restore(const std::vector<candle>& live);
 
   std::vector<candle> live() const;
+  // Live candles exist: a later watermark may finalise them.
+  bool holds_live() const { return !book_.empty(); }
   const std::string& symbol() const { return symbol_; }
   const interval& iv() const { return book_.iv(); }
   std::size_t late_count() const { return late_; }

@@ -45,6 +45,12 @@ caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, re
       logic->revoke(lost, [=]() mutable { rp.deliver(true); });
       return rp;
     },
+    [=](collected_atom, std::uint64_t ticket, checkpoint_part& part) { logic->on_collected(ticket, part); },
+    [=](deadline_atom, std::uint64_t seq) { logic->on_collect_deadline(seq); },
+    [=](watermark_atom) -> timestamp_ns {
+      const auto& st = self->state;
+      return st.phase == reader_phase::running && st.router ? st.router->clock().watermark : no_watermark;
+    },
     [=](crash_atom, const candle_key& key) {
       const auto& ivs = keep->first.intervals;
       auto it = self->state.by_symbol.find(key.symbol);

@@ -11,6 +11,9 @@
 //   (tick_atom)                           checkpoint / idle-advance timer
 //   (seek_failed_atom, string)            the poll thread could not seek: restart
 //   (revoke_atom, bool lost) -> bool      final checkpoint (unless lost), then stop; never re-claims
+//   (collected_atom, ticket, checkpoint_part)  a candle actor's part of the checkpoint collecting now
+//   (deadline_atom, seq)                  that collect's timeout
+//   (watermark_atom) -> timestamp_ns      for a candle actor holding nothing live, before it answers a query
 //   (crash_atom, candle_key)              fault injection (when enabled): crash one candle actor
 //   (stats_atom) -> string                counters as JSON text
 // Liveness: while Kafka assigns the partition here the reader never gives up. A failed claim, a
@@ -71,15 +74,21 @@ struct reader_peers {
   inflight_counter inflight;
 };
 
-// The candle actors of one symbol (one per interval) and what the reader knows about each: only
-// actors that may have changed are collected at a checkpoint, and a symbol whose actors hold
-// nothing is retired after candle.retire-after without events (its state is in PostgreSQL).
+// The candle actors of one symbol (one per interval) and what the reader knows about each. Work
+// per checkpoint and per bucket end follows the keys that changed or hold live candles, never all
+// keys (docs/many-keys.md): only dirty actors are collected, only actors that may hold live
+// candles hear advances, and a symbol whose actors hold nothing is retired after
+// candle.retire-after without events (its state is in PostgreSQL).
 struct symbol_actors {
   std::vector<candle_actor_hdl> actors;
   std::vector<std::uint8_t> live;  // may hold live candles: an advance can finalise something
   std::vector<std::uint8_t> dirty; // got events or a finalising advance since its last collect
   timestamp_ns last_event = 0;     // wall time of its last events
+  bool in_touched = false;         // listed in reader_state::touched
+  bool in_holding = false;         // listed in reader_state::holding
 };
+
+struct checkpoint_gather; // reader_logic.hpp
 
 // Where a reader is in its life; only `running` takes records and checkpoints.
 enum class reader_phase : std::uint8_t {
@@ -109,10 +118,16 @@ struct reader_state {
   std::vector<diverted_event> pending_invalid, pending_late;
   std::uint64_t pending_diverted_bytes = 0; // payload bytes in pending_invalid + pending_late
   std::int64_t gap_check_at = -1; // a gap from this offset is being checked with the broker
-  std::unordered_map<std::string, symbol_actors> by_symbol;
+  std::unordered_map<std::string, symbol_actors> by_symbol; // node-based: the pointers below stay valid
+  std::vector<symbol_actors*> touched; // symbols with a dirty actor: the next checkpoint collects them
+  std::vector<symbol_actors*> holding; // symbols with an actor that may hold live candles
+  std::shared_ptr<checkpoint_gather> gather; // the checkpoint collecting now, if any
+  std::uint64_t gather_seq = 0;              // its number, in the tickets of its collects
+  timestamp_ns next_retire_walk = 0;         // retirement walks all symbols, so not every tick
   restart_policy restarts;
   std::uint64_t checkpoints = 0, restarts_done = 0, candles_published = 0, fences = 0, stalls = 0, gap_checks = 0;
   std::uint64_t actors_retired = 0;
+  std::uint64_t collects_sent = 0, advances_sent = 0; // per-key messages, for the many-keys test
 };
 
 caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, reader_config cfg, reader_peers peers);

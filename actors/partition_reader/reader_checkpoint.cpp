@@ -42,6 +42,8 @@ void reader_logic::checkpoint(std::function<void()> done) {
   }
   st.checkpoint_in_flight = true;
   auto g = std::make_shared<checkpoint_gather>();
+  g->seq = ++st.gather_seq;
+  g->done = std::move(done);
   g->commit.topic = cfg_.topic;
   g->commit.epoch = st.epoch;
   g->commit.state.partition = cfg_.partition;
@@ -51,57 +53,65 @@ void reader_logic::checkpoint(std::function<void()> done) {
   g->publish.late.swap(st.pending_late);
   st.pending_diverted_bytes = 0;
   g->covered_events = st.uncheckpointed_events;
-  const auto inc = st.incarnation;
   // Only actors that got events or a finalising advance since their last collect can have
   // anything to hand over.
-  struct pick {
-    const std::string* symbol;
-    std::size_t iv;
-    candle_actor_hdl actor;
-  };
-  std::vector<pick> changed;
-  for (auto& [sym, sa] : st.by_symbol)
-    for (std::size_t i = 0; i < sa.actors.size(); ++i)
-      if (std::exchange(sa.dirty[i], 0)) changed.push_back({&sym, i, sa.actors[i]});
-  g->remaining = changed.size();
-  if (changed.empty()) return publish(g, inc, std::move(done));
-  for (const auto& [symbol_ptr, i, a] : changed) {
-    // Replies come after every batch sent before: FIFO between two actors.
-    self_->request(a, ns(cfg_.request_timeout), collect_atom::value)
-      .then(
-        [=, this, symbol = *symbol_ptr, i = i, a = a](checkpoint_part& part) {
-          auto& s = self_->state;
-          if (s.incarnation != inc) return;
-          // Events since the collect keep it live (dirty again); otherwise the actor said.
-          if (auto it = s.by_symbol.find(symbol); it != s.by_symbol.end() && !it->second.dirty[i])
-            it->second.live[i] = part.live_left ? 1 : 0;
-          if (!part.finals.empty()) g->with_finals.push_back(a);
-          for (auto& c : part.finals) g->publish.finals.push_back(std::move(c));
-          for (auto& c : part.live) g->commit.state.live.push_back(std::move(c));
-          if (--g->remaining == 0 && !g->failed) publish(g, inc, done);
-        },
-        [=, this](caf::error& e) {
-          if (self_->state.incarnation != inc || g->failed) return;
-          g->failed = true;
-          restart("checkpoint collect failed: " + caf::to_string(e));
-        });
+  for (auto* sa : st.touched) {
+    sa->in_touched = false;
+    for (std::size_t i = 0; i < sa->actors.size(); ++i)
+      if (std::exchange(sa->dirty[i], 0)) g->picks.push_back({sa, static_cast<std::uint32_t>(i), sa->actors[i]});
   }
+  st.touched.clear();
+  g->remaining = g->picks.size();
+  if (g->picks.empty()) return publish(g, st.incarnation);
+  st.gather = g;
+  // Replies come after every batch sent before: FIFO between two actors. One timeout for all.
+  for (std::size_t k = 0; k < g->picks.size(); ++k)
+    self_->send(g->picks[k].actor, collect_atom::value, (g->seq << 32) | k);
+  st.collects_sent += g->picks.size();
+  self_->delayed_send(self_, ns(cfg_.request_timeout), deadline_atom::value, g->seq);
 }
 
-void reader_logic::publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc, std::function<void()> done) {
+void reader_logic::on_collected(std::uint64_t ticket, checkpoint_part& part) {
+  auto& st = self_->state;
+  auto g = st.gather;
+  const auto k = ticket & 0xffffffffu;
+  if (!g || g->seq != ticket >> 32 || k >= g->picks.size()) return; // of a checkpoint that is over
+  auto& p = g->picks[k];
+  // Events since the collect keep it live (dirty again); otherwise the actor said.
+  if (!p.symbol->dirty[p.iv]) {
+    if (part.live_left) mark_live(*p.symbol, p.iv);
+    else p.symbol->live[p.iv] = 0;
+  }
+  if (!part.finals.empty()) g->with_finals.push_back(p.actor);
+  for (auto& c : part.finals) g->publish.finals.push_back(std::move(c));
+  for (auto& c : part.live) g->commit.state.live.push_back(std::move(c));
+  if (--g->remaining > 0) return;
+  st.gather.reset();
+  publish(g, st.incarnation);
+}
+
+void reader_logic::on_collect_deadline(std::uint64_t seq) {
+  auto& st = self_->state;
+  if (!st.gather || st.gather->seq != seq) return;
+  const auto missing = st.gather->remaining;
+  st.gather.reset();
+  restart("checkpoint collect timed out: " + std::to_string(missing) + " candle actor(s) did not answer");
+}
+
+void reader_logic::publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc) {
   g->commit.finals = g->publish.finals; // the same finals go to PostgreSQL
   self_->request(peers_.publisher, ns(cfg_.request_timeout), publish_atom::value, g->publish)
     .then(
       [=, this](std::uint64_t) {
         if (self_->state.incarnation != inc) return;
-        commit(g, inc, done);
+        commit(g, inc);
       },
       [=, this](caf::error& e) {
         if (self_->state.incarnation == inc) restart("publish failed: " + caf::to_string(e));
       });
 }
 
-void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc, std::function<void()> done) {
+void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc) {
   self_->request(peers_.db_writer, ns(cfg_.commit_timeout), commit_atom::value, g->commit)
     .then(
       [=, this](checkpoint_result outcome) {
@@ -118,7 +128,7 @@ void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t in
         // Before any later collect (same sender, FIFO): queries read these finals from PostgreSQL now.
         for (const auto& a : g->with_finals) self_->send(a, committed_atom::value);
         drain_stash();
-        if (done) done();
+        if (g->done) g->done();
         if (after_commit_) checkpoint(std::exchange(after_commit_, {}));
       },
       [=, this](caf::error& e) {

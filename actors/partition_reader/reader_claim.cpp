@@ -37,8 +37,10 @@ void reader_logic::restore(const partition_claim& claim) {
   const auto now = reader_wall_now();
   for (auto& [symbol, live] : live_by_symbol) {
     auto& sa = actors_for(symbol);
-    for (const auto& a : sa.actors) self_->send(a, restore_atom::value, live);
-    std::fill(sa.live.begin(), sa.live.end(), 1); // the first collect says which really are
+    for (std::size_t i = 0; i < sa.actors.size(); ++i) {
+      self_->send(sa.actors[i], restore_atom::value, live);
+      mark_live(sa, i); // the first collect after a finalising advance says which really are
+    }
     sa.last_event = now;
   }
   st.phase = reader_phase::running;
@@ -58,7 +60,8 @@ symbol_actors& reader_logic::actors_for(const std::string& symbol) {
   sa.live.assign(n, 0);
   sa.dirty.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    auto a = self_->spawn<caf::monitored>(candle_actor, symbol, cfg_.intervals[i], cfg_.faults_enabled, peers_.cache);
+    auto a = self_->spawn<caf::monitored>(candle_actor, symbol, cfg_.intervals[i], cfg_.faults_enabled,
+                                          candle_actor_peers{caf::actor_cast<caf::actor>(self_), peers_.cache, cfg_.request_timeout});
     self_->send(peers_.directory, register_atom::value, cfg_.instance, candle_key{symbol, cfg_.intervals[i]}, a);
     sa.actors.push_back(std::move(a));
   }
@@ -67,17 +70,24 @@ symbol_actors& reader_logic::actors_for(const std::string& symbol) {
 
 // Symbols with nothing live, nothing uncollected and no events for candle.retire-after lose
 // their candle actors: everything they finalised is in PostgreSQL (no checkpoint is in flight),
-// queries read it from there, and the next event spawns fresh actors.
+// queries read it from there, and the next event spawns fresh actors. The walk covers every
+// symbol, so it runs every retire-after/8 rather than every tick.
 void reader_logic::retire_idle() {
   auto& st = self_->state;
   if (st.checkpoint_in_flight || cfg_.retire_after <= 0) return;
   const auto now = reader_wall_now();
+  if (now < st.next_retire_walk) return;
+  st.next_retire_walk = now + std::max<duration_ns>(cfg_.retire_after / 8, cfg_.checkpoint_interval);
+  // Symbols listed in `holding` or `touched` are never erased (the lists point at them); drop
+  // from `holding` first what holds nothing any more.
+  std::erase_if(st.holding, [](symbol_actors* sa) {
+    const bool any = std::any_of(sa->live.begin(), sa->live.end(), [](auto v) { return v != 0; });
+    if (!any) sa->in_holding = false;
+    return !any;
+  });
   for (auto it = st.by_symbol.begin(); it != st.by_symbol.end();) {
     auto& sa = it->second;
-    const bool idle = now - sa.last_event >= cfg_.retire_after &&
-                      std::none_of(sa.live.begin(), sa.live.end(), [](auto v) { return v != 0; }) &&
-                      std::none_of(sa.dirty.begin(), sa.dirty.end(), [](auto v) { return v != 0; });
-    if (!idle) {
+    if (sa.in_holding || sa.in_touched || now - sa.last_event < cfg_.retire_after) {
       ++it;
       continue;
     }

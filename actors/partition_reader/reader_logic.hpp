@@ -20,10 +20,18 @@ namespace cs {
 
 using reader_self = caf::stateful_actor<reader_state>*;
 
-// Everything one checkpoint carries, gathered from the candle actors.
+// Everything one checkpoint carries, gathered from the candle actors. Each collect carries a
+// ticket (seq << 32 | index into `picks`): replies of an older checkpoint or incarnation miss.
 struct checkpoint_gather {
+  struct pick {
+    symbol_actors* symbol; // stays valid: nothing is retired while a checkpoint is in flight
+    std::uint32_t iv;
+    candle_actor_hdl actor;
+  };
+  std::uint64_t seq = 0;
+  std::vector<pick> picks;
   std::size_t remaining = 0;
-  bool failed = false;
+  std::function<void()> done;
   publish_request publish;
   checkpoint_request commit;
   std::uint64_t covered_events = 0;
@@ -43,6 +51,10 @@ public:
   void restore(const partition_claim& claim);
   symbol_actors& actors_for(const std::string& symbol);
   void retire_idle();
+  // Actor `iv` of `sa` got events or may finalise something: collect it at the next checkpoint.
+  void mark_dirty(symbol_actors& sa, std::size_t iv);
+  // Actor `iv` of `sa` may hold live candles: it hears advances.
+  void mark_live(symbol_actors& sa, std::size_t iv);
 
   // --- reader_routing.cpp
   void on_batch(raw_batch& batch);
@@ -58,8 +70,10 @@ public:
   bool has_changes() const;
   // Starts a checkpoint; `done` (if any) runs when it committed.
   void checkpoint(std::function<void()> done);
-  void publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc, std::function<void()> done);
-  void commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc, std::function<void()> done);
+  void on_collected(std::uint64_t ticket, checkpoint_part& part);
+  void on_collect_deadline(std::uint64_t seq);
+  void publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc);
+  void commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc);
   void fenced();
 
   // --- reader_supervision.cpp

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <utility>
 
 #include "actors/kafka_consumer/gap_verifier.hpp"
 #include "runtime/log/log.hpp"
@@ -39,9 +40,11 @@ void reader_logic::process(const raw_batch& batch) {
   for (auto& s : out.slices) {
     event_slice slice{std::make_shared<const std::vector<routed_event>>(std::move(s.events)), out.watermark_after};
     auto& sa = actors_for(s.symbol);
-    for (const auto& a : sa.actors) self_->send(a, apply_atom::value, slice);
-    std::fill(sa.live.begin(), sa.live.end(), 1);
-    std::fill(sa.dirty.begin(), sa.dirty.end(), 1);
+    for (std::size_t i = 0; i < sa.actors.size(); ++i) {
+      self_->send(sa.actors[i], apply_atom::value, slice);
+      mark_live(sa, i);
+      mark_dirty(sa, i);
+    }
     sa.last_event = now;
   }
   announce(out.boundary_crossed, out.watermark_after);
@@ -92,14 +95,34 @@ void reader_logic::reread_from(std::int64_t offset) {
 
 void reader_logic::announce(const std::vector<bool>& crossed, timestamp_ns watermark) {
   auto& st = self_->state;
-  // Every actor hears it (its frontier follows the watermark); only those holding live candles
-  // can finalise something, so only they need collecting.
-  for (std::size_t i = 0; i < crossed.size(); ++i)
-    if (crossed[i])
-      for (auto& [symbol, sa] : st.by_symbol) {
-        self_->send(sa.actors[i], advance_atom::value, watermark);
-        if (sa.live[i]) sa.dirty[i] = 1;
-      }
+  // Only actors that may hold live candles can finalise something; the others catch up when
+  // they next get events or are asked for their candles (candle_actor.hpp). The walk drops
+  // symbols that hold nothing any more, so it stays as long as the live keys.
+  std::size_t kept = 0;
+  for (auto* sa : st.holding) {
+    bool any = false;
+    for (std::size_t i = 0; i < crossed.size(); ++i) {
+      if (!sa->live[i]) continue;
+      any = true;
+      if (!crossed[i]) continue;
+      self_->send(sa->actors[i], advance_atom::value, watermark);
+      ++st.advances_sent;
+      mark_dirty(*sa, i);
+    }
+    if (any) st.holding[kept++] = sa;
+    else sa->in_holding = false;
+  }
+  st.holding.resize(kept);
+}
+
+void reader_logic::mark_dirty(symbol_actors& sa, std::size_t iv) {
+  sa.dirty[iv] = 1;
+  if (!std::exchange(sa.in_touched, true)) self_->state.touched.push_back(&sa);
+}
+
+void reader_logic::mark_live(symbol_actors& sa, std::size_t iv) {
+  sa.live[iv] = 1;
+  if (!std::exchange(sa.in_holding, true)) self_->state.holding.push_back(&sa);
 }
 
 // Applied but not yet checkpointed: events, and payloads waiting for the DLQ topics (up to

@@ -29,6 +29,9 @@ std::string reader_logic::stats_json() const {
   }
   j["candle_actors"] = st.by_symbol.size() * cfg_.intervals.size();
   j["candle_actors_retired"] = st.actors_retired;
+  j["symbols_holding_live"] = st.holding.size();
+  j["collects_sent"] = st.collects_sent;
+  j["advances_sent"] = st.advances_sent;
   j["checkpoints"] = st.checkpoints;
   j["restarts"] = st.restarts_done;
   j["fences"] = st.fences;

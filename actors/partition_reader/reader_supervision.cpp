@@ -27,6 +27,9 @@ void reader_logic::stop_children() {
   for (const auto& [sym, sa] : st.by_symbol)
     for (const auto& a : sa.actors) self_->send_exit(a, caf::exit_reason::user_shutdown);
   st.by_symbol.clear();
+  st.touched.clear();
+  st.holding.clear();
+  st.gather.reset(); // its replies miss from now on
   self_->send(peers_.directory, unregister_atom::value, cfg_.instance);
 }
 

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   cs::bench::pipeline_options pipe;
   auto* pipe_cmd = app.add_subcommand("pipeline", "pre-load events, then time a candle-node until every offset is checkpointed; "
                                                   "compare with a bare librdkafka consumer (needs deploy/services up)");
-  pipe_cmd->add_flag("--json", pipe.json, "print one JSON object (events, events_per_sec, ceiling_events_per_sec, cpu_seconds, peak_rss_bytes)");
+  pipe_cmd->add_flag("--json", pipe.json, "print one JSON object (events, events_per_sec, ceiling_events_per_sec, cpu_seconds, peak_rss_bytes, idle_rss_bytes, live_keys, rss_per_key_bytes)");
   pipe_cmd->add_option("--events", pipe.events, "events to pre-load")->check(CLI::PositiveNumber);
   pipe_cmd->add_option("--symbols", pipe.symbols, "symbols")->check(CLI::PositiveNumber);
   pipe_cmd->add_option("--market-rate", pipe.market_rate, "events per second of event time in the pre-loaded stream")

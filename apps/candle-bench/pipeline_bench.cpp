@@ -1,10 +1,13 @@
 #include "pipeline_bench.hpp"
 
+#include <httplib.h>
 #include <librdkafka/rdkafka.h>
+#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -118,6 +121,8 @@ struct proc_usage {
   long peak_rss_bytes = 0;
 };
 
+long rss_now(pid_t pid);
+
 proc_usage usage_of(pid_t pid) {
   proc_usage u;
   std::ifstream stat(std::string("/proc/") + std::to_string(pid) + "/stat");
@@ -135,6 +140,75 @@ proc_usage usage_of(pid_t pid) {
   while (std::getline(status, line))
     if (line.rfind("VmHWM:", 0) == 0) u.peak_rss_bytes = std::stol(line.substr(6)) * kib;
   return u;
+}
+
+long rss_now(pid_t pid) {
+  std::ifstream status(std::string("/proc/") + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6)) * kib;
+  return 0;
+}
+
+// A candle-node on `topic`, its stderr in `log_path`.
+pid_t start_node(const std::string& node, const std::string& topic, const std::string& name, const std::string& port,
+                 const std::string& config_file, const std::string& log_path) {
+  std::vector<std::string> node_args = {node, "--kafka.topic.events=" + topic, "--kafka.group=" + name,
+                                        "--node.name=" + name, "--node.http-port=" + port, "--candle.idle-timeout=1h"};
+  if (!config_file.empty()) node_args.insert(node_args.begin() + 1, {"--config", config_file});
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argvv;
+    for (auto& a : node_args) argvv.push_back(a.data());
+    argvv.push_back(nullptr);
+    if (auto* f = std::freopen(log_path.c_str(), "w", stderr)) (void)f;
+    execv(argvv[0], argvv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+void stop_node(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+}
+
+// The node's partition stats (/debug/stats), or an empty array when it does not answer.
+nlohmann::json partition_stats(const std::string& port) {
+  httplib::Client c("127.0.0.1", std::stoi(port));
+  c.set_read_timeout(std::chrono::seconds(10));
+  auto r = c.Get("/debug/stats");
+  if (!r || r->status != 200) return nlohmann::json::array();
+  auto j = nlohmann::json::parse(r->body, nullptr, false);
+  return j.is_object() && j.contains("partitions") && j["partitions"].is_array() ? j["partitions"] : nlohmann::json::array();
+}
+
+// RSS of a node that owns every partition of an empty topic: the node without keys, which
+// rss_per_key_bytes subtracts. 0 when the node did not get there within 60 s.
+long idle_node_rss(runtime::kafka_admin& admin, const std::string& node, const std::string& id, int partitions,
+                   const std::string& port, const std::string& config_file, std::ostream& log) {
+  const std::string topic = "bench-idle-" + id;
+  if (auto why = admin.create_topic(topic, partitions); !why.empty()) {
+    log << "cannot create " << topic << ": " << why << "\n";
+    return 0;
+  }
+  const pid_t pid = start_node(node, topic, "bench-idle-" + id, port, config_file, "/tmp/candle-bench-idle-" + id + ".log");
+  long rss = 0;
+  const auto t0 = clock_type::now();
+  while (seconds_since(t0) < 60) {
+    std::this_thread::sleep_for(progress_poll);
+    const auto parts = partition_stats(port);
+    const bool all_running = static_cast<int>(parts.size()) == partitions &&
+                             std::all_of(parts.begin(), parts.end(), [](const auto& p) { return p.value("state", "") == "running"; });
+    if (!all_running) continue;
+    std::this_thread::sleep_for(std::chrono::seconds(1)); // let start-up allocations settle
+    rss = rss_now(pid);
+    break;
+  }
+  stop_node(pid);
+  (void)admin.delete_topic(topic);
+  return rss;
 }
 
 } // namespace
@@ -167,20 +241,10 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
 
   const auto node = (std::filesystem::path(argv0).parent_path() / "../candle-node/candle-node").lexically_normal().string();
   const std::string port = std::to_string(cfg.get(runtime::keys::node_http_port) + 100);
-  std::vector<std::string> node_args = {node, "--kafka.topic.events=" + topic, "--kafka.group=bench-" + id,
-                                        "--node.name=bench-" + id, "--node.http-port=" + port, "--candle.idle-timeout=1h"};
-  if (!opt.config_file.empty()) node_args.insert(node_args.begin() + 1, {"--config", opt.config_file});
+  const long idle_rss = idle_node_rss(admin, node, id, opt.partitions, port, opt.config_file, log);
   const std::string node_log = std::string("/tmp/candle-bench-node-") + id + ".log";
   const auto t0 = clock_type::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argvv;
-    for (auto& a : node_args) argvv.push_back(a.data());
-    argvv.push_back(nullptr);
-    if (auto* f = std::freopen(node_log.c_str(), "w", stderr)) (void)f;
-    execv(argvv[0], argvv.data());
-    _exit(127);
-  }
+  const pid_t pid = start_node(node, topic, "bench-" + id, port, opt.config_file, node_log);
   std::int64_t done = 0;
   proc_usage usage;
   while (seconds_since(t0) < opt.timeout_s) {
@@ -195,25 +259,30 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
     std::this_thread::sleep_for(progress_poll);
   }
   const double elapsed = seconds_since(t0);
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  // Live keys: candle actors alive once everything is checkpointed (none retired within a run).
+  double live_keys = 0;
+  for (const auto& p : partition_stats(port)) live_keys += p.value("candle_actors", 0.0);
+  stop_node(pid);
   cleanup();
   if (done < static_cast<std::int64_t>(opt.events)) {
     log << "timed out: " << done << " of " << opt.events << " offsets checkpointed; see " << node_log << "\n";
     return 1;
   }
   const double rate = static_cast<double>(opt.events) / elapsed;
+  // (peak RSS - RSS with no keys) / live keys; 0 when either is unknown.
+  const double rss_per_key = live_keys > 0 && idle_rss > 0 ? static_cast<double>(usage.peak_rss_bytes - idle_rss) / live_keys : 0;
   if (opt.json) {
     out << R"({"events":)" << opt.events << R"(,"events_per_sec":)" << rate << R"(,"ceiling_events_per_sec":)" << ceiling
-        << R"(,"cpu_seconds":)" << usage.cpu_seconds << R"(,"peak_rss_bytes":)" << usage.peak_rss_bytes << "}\n";
+        << R"(,"cpu_seconds":)" << usage.cpu_seconds << R"(,"peak_rss_bytes":)" << usage.peak_rss_bytes
+        << R"(,"idle_rss_bytes":)" << idle_rss << R"(,"live_keys":)" << live_keys << R"(,"rss_per_key_bytes":)" << rss_per_key << "}\n";
   } else {
     out << "pipeline:       " << rate << " events/s end to end (" << opt.events << " events, " << elapsed
         << " s from node start until every offset was checkpointed in PostgreSQL)\n"
         << "ceiling:        " << ceiling << " events/s (bare librdkafka consumer, same topic)\n"
         << "ratio:          " << 100.0 * rate / ceiling << " % of the ceiling\n"
         << "node CPU:       " << usage.cpu_seconds << " s user+system\n"
-        << "node peak RSS:  " << usage.peak_rss_bytes / (kib * kib) << " MiB\n";
+        << "node peak RSS:  " << usage.peak_rss_bytes / (kib * kib) << " MiB (" << idle_rss / (kib * kib)
+        << " MiB with no keys; " << live_keys << " live keys, " << rss_per_key << " bytes each)\n";
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -39,9 +40,15 @@ void on_signal(int) {
 
 class node_caf_config : public caf::actor_system_config {
 public:
-  node_caf_config() {
+  node_caf_config(std::int64_t worker_threads, bool work_stealing) {
     load<caf::io::middleman>();
     cs::register_message_types(*this);
+    const auto cores = std::max(1u, std::thread::hardware_concurrency());
+    set("scheduler.max-threads", worker_threads > 0 ? worker_threads : static_cast<std::int64_t>(cores));
+    // A reader that spawns or messages thousands of candle actors in one handler pushes each onto
+    // its worker's queue; under work stealing every push takes the lock that the idle workers'
+    // polling holds, and a 100,000-symbol burst crawled (docs/many-keys.md).
+    set("scheduler.policy", work_stealing ? caf::atom("stealing") : caf::atom("sharing"));
   }
 };
 
@@ -73,7 +80,7 @@ int main(int argc, char** argv) {
   const auto& name = cfg.get(cs::runtime::keys::node_name);
   cs::runtime::log_info(component, "starting " + name + " with config:\n" + cfg.dump());
 
-  node_caf_config caf_cfg;
+  node_caf_config caf_cfg(cfg.get(cs::runtime::keys::node_worker_threads), cfg.get(cs::runtime::keys::node_work_stealing));
   caf::actor_system system{caf_cfg};
 
   // The HTTP port is bound before the pipeline takes any partition: a node that cannot serve
@@ -132,7 +139,7 @@ int main(int argc, char** argv) {
         [&](cs::cache_stats& c) {
           out["cache"] = {{"l1", {{"hits", c.l1_hits}, {"misses", c.l1_misses}, {"size", c.l1_size}, {"evictions", c.l1_evictions},
                                   {"rejections", c.l1_rejections}, {"expirations", c.l1_expirations}}},
-                          {"l2", {{"hits", c.l2_hits}, {"misses", c.l2_misses}, {"errors", c.l2_errors}, {"writes", c.l2_writes}, {"up", c.l2_up}}},
+                          {"l2", {{"hits", c.l2_hits}, {"misses", c.l2_misses}, {"errors", c.l2_errors}, {"writes", c.l2_writes}, {"dropped", c.l2_dropped}, {"up", c.l2_up}}},
                           {"postgres", {{"reads", c.postgres_reads}, {"errors", c.postgres_errors}}}};
         },
         [&](caf::error& e) { out["cache_error"] = caf::to_string(e); });

@@ -60,7 +60,9 @@ cache_config cache_settings(const runtime::config& cfg) {
   c.l1.max_entries = static_cast<std::size_t>(cfg.get(cache_l1_max_entries));
   c.l1.ttl = cfg.get(cache_l1_ttl);
   c.loaders = static_cast<std::size_t>(cfg.get(cache_loaders));
-  c.series_refresh = cfg.get(cache_series_refresh);
+  c.series.max_entries = static_cast<std::size_t>(cfg.get(cache_series_entries));
+  c.series.ttl = cfg.get(cache_series_refresh);
+  c.l2_write_backlog = static_cast<std::size_t>(cfg.get(cache_l2_write_backlog));
   c.request_timeout = cfg.get(http_request_timeout);
   auto p = runtime::pg_params_from_config(cfg);
   p.application_name = "candle-node " + cfg.get(node_name) + " cache";

@@ -47,6 +47,8 @@ inline const text_key node_name{"node.name", "node-1", "name of this node in log
 inline const text_key node_http_host{"node.http-host", "127.0.0.1", "address of the node's HTTP endpoint (health, API)"};
 inline const port_key node_http_port{"node.http-port", "18080", "port of the node's HTTP endpoint"};
 inline const duration_key node_dependency_timeout{"node.dependency-timeout", "2s", "timeout of each dependency check in /health/ready", some_duration};
+inline const integer_key node_worker_threads{"node.worker-threads", "0", "CAF scheduler threads (0: one per core; CAF's own default of at least 4 puts idle workers beside busy ones on a 2-core host)", {0, 256}};
+inline const boolean_key node_work_stealing{"node.work-stealing", "false", "CAF's work-stealing scheduler, whose idle workers poll the busy ones' queues (false: work sharing, one queue, idle workers sleep)"};
 inline const boolean_key node_faults{"node.faults", "false", "enable fault injection (POST /debug/crash) for tests; never in production"};
 inline const boolean_key node_fault_revoke_checkpoint{"node.fault-revoke-checkpoint", "false", "fault injection (needs node.faults): every final checkpoint on an orderly revoke fails"};
 
@@ -58,7 +60,9 @@ inline const duration_key cache_l2_ttl{"cache.l2-ttl", "1h", "L2 (Redis) series 
 inline const integer_key cache_l2_keep_blocks{"cache.l2-keep-blocks", "256", "L2 keeps this many newest blocks (of 64 buckets) per series", {1, 1'000'000}};
 inline const byte_size_key cache_answer_max_bytes{"cache.answer-max-bytes", "64m", "L1 also keeps encoded HTTP answers about entirely final ranges, up to this many bytes (0: off)", {0, std::int64_t{64} << 30}};
 inline const integer_key cache_loaders{"cache.loaders", "2", "threads reading L2 and PostgreSQL for the cache (each with its own connections)", {1, 64}};
-inline const duration_key cache_series_refresh{"cache.series-refresh", "10s", "how often the known (symbol, interval) list is reloaded from PostgreSQL", {100 * ns_per_ms, ns_per_day}};
+inline const duration_key cache_series_refresh{"cache.series-refresh", "10s", "a (symbol, interval)'s first and last candle times are asked from PostgreSQL again after this (other nodes write too)", {100 * ns_per_ms, ns_per_day}};
+inline const integer_key cache_series_entries{"cache.series-entries", "100000", "(symbol, interval)s whose first and last candle times the cache keeps (W-TinyLFU); others are looked up when queried", {16, 100'000'000}};
+inline const integer_key cache_l2_write_backlog{"cache.l2-write-backlog", "100000", "final spans per cache loader waiting for Redis; more are dropped and counted (L2 then misses those blocks: reads fall back to PostgreSQL)", {1, 100'000'000}};
 
 // --- HTTP API (docs/api.md) ---
 inline const integer_key http_threads{"http.threads", "8", "HTTP worker threads of the node", {1, 1024}};

@@ -1,6 +1,7 @@
 #include "runtime/redis/candle_l2.hpp"
 
 #include <charconv>
+#include <utility>
 
 #include "messages/candle_binary.hpp"
 
@@ -49,25 +50,53 @@ std::string candle_l2::series_key(const candle_key& key) {
   return k;
 }
 
-result<void, redis_error> candle_l2::write(redis_client& client, const candle_key& key,
-                                           const std::vector<l2_block_write>& blocks, timestamp_ns trim_below) const {
-  std::vector<std::vector<std::string>> commands;
-  const auto series = series_key(key);
+namespace {
+
+// EVAL commands for one series' blocks (the script's ARGV as documented above).
+void append_block_commands(const std::string& series, const std::vector<l2_block_write>& blocks, timestamp_ns trim_below,
+                           std::chrono::seconds ttl, std::vector<std::vector<std::string>>& commands) {
+  bool first = true;
   for (const auto& b : blocks) {
     std::vector<std::string> c = {"EVAL", write_script, "1", series, ms(b.block_start), ms(b.lo), ms(b.hi),
-                                  std::to_string(ttl_.count()), commands.empty() ? ms(trim_below) : std::string()};
+                                  std::to_string(ttl.count()), first ? ms(trim_below) : std::string()};
+    first = false;
     for (const auto& candle : b.candles) {
       c.push_back(ms(candle.open_time));
       c.push_back(encode_candle_binary(candle));
     }
     commands.push_back(std::move(c));
   }
+}
+
+} // namespace
+
+result<void, redis_error> candle_l2::write(redis_client& client, const candle_key& key,
+                                           const std::vector<l2_block_write>& blocks, timestamp_ns trim_below) const {
+  std::vector<std::vector<std::string>> commands;
+  append_block_commands(series_key(key), blocks, trim_below, ttl_, commands);
   if (commands.empty()) return {};
   auto replies = client.pipeline(commands);
   if (!replies) return replies.error();
   for (auto& r : *replies)
     if (!r) return r.error();
   return {};
+}
+
+result<std::uint64_t, redis_error> candle_l2::write_many(redis_client& client, const std::vector<l2_series_write>& writes) const {
+  std::vector<std::vector<std::string>> commands;
+  std::vector<std::size_t> owner; // command -> index into writes
+  for (std::size_t w = 0; w < writes.size(); ++w) {
+    append_block_commands(series_key(writes[w].key), writes[w].blocks, writes[w].trim_below, ttl_, commands);
+    owner.resize(commands.size(), w);
+  }
+  if (commands.empty()) return std::uint64_t{0};
+  auto replies = client.pipeline(commands);
+  if (!replies) return replies.error();
+  std::uint64_t refused = 0;
+  std::size_t last_refused = writes.size();
+  for (std::size_t i = 0; i < replies->size(); ++i)
+    if (!(*replies)[i] && owner[i] != std::exchange(last_refused, owner[i])) ++refused;
+  return refused;
 }
 
 result<std::vector<l2_block_read>, redis_error> candle_l2::read(

@@ -33,6 +33,13 @@ struct l2_block_read {
   std::vector<candle> candles; // every candle stored in [block_start, block_end), ascending
 };
 
+// The blocks of one final span of one series, for write_many().
+struct l2_series_write {
+  candle_key key;
+  std::vector<l2_block_write> blocks;
+  timestamp_ns trim_below = 0;
+};
+
 class candle_l2 {
 public:
   // ttl: of a series' key, renewed by every write. Members scored below `trim_below` (a block
@@ -44,6 +51,10 @@ public:
   // One pipelined round trip for all blocks of a final span of one series.
   result<void, redis_error> write(redis_client& client, const candle_key& key, const std::vector<l2_block_write>& blocks,
                                   timestamp_ns trim_below) const;
+  // One pipelined round trip for the spans of many series (write-through under load comes in
+  // thousands of one-candle spans). Returns how many series writes Redis refused; an error only
+  // when the round trip itself failed (nothing is known to be written then).
+  result<std::uint64_t, redis_error> write_many(redis_client& client, const std::vector<l2_series_write>& writes) const;
 
   // Blocks with the given [start, end) bounds (ascending, contiguous), in one ZRANGEBYSCORE.
   result<std::vector<l2_block_read>, redis_error> read(redis_client& client, const candle_key& key,
