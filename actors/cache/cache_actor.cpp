@@ -11,6 +11,8 @@ constexpr std::string_view component = "cache";
 // L1 lookups one request may make before the rest goes to a loader: bounds the actor's work per
 // request whatever range is asked for.
 constexpr std::int64_t max_l1_walk = 128;
+// Final spans per L2 write request: one pipelined Redis round trip of a few MB at most.
+constexpr std::size_t max_l2_batch = 2048;
 
 using self_ptr = cache_hdl::stateful_pointer<cache_actor_state>;
 using cache::block_end;
@@ -43,7 +45,16 @@ void flush_l2(self_ptr self, std::size_t loader, duration_ns timeout) {
   auto& q = self->state.l2_queues[loader];
   if (q.in_flight || q.pending.empty()) return;
   q.in_flight = true;
-  auto batch = std::exchange(q.pending, {});
+  // Bounded round trips: a loader also serves reads, and a batch that outlives its request
+  // timeout would leave the next one queued in the loader's mailbox, beyond the backlog bound.
+  std::vector<final_span> batch;
+  if (q.pending.size() <= max_l2_batch) {
+    batch.swap(q.pending);
+  } else {
+    const auto cut = q.pending.begin() + static_cast<std::ptrdiff_t>(max_l2_batch);
+    batch.assign(std::make_move_iterator(q.pending.begin()), std::make_move_iterator(cut));
+    q.pending.erase(q.pending.begin(), cut);
+  }
   self->state.stats.l2_writes += batch.size();
   const auto n = batch.size();
   auto done = [=](std::uint64_t errors) {
@@ -220,7 +231,7 @@ cache_hdl::behavior_type cache_actor(cache_hdl::stateful_pointer<cache_actor_sta
               }
               a.truncated = a.truncated || head.truncated;
               a.tiers.l1 += head.tiers.l1;
-              a.series_known = series_known || !a.candles.empty();
+              a.series_known = series_known || r.series.has_value() || head.tiers.l1 > 0 || !a.candles.empty();
               rp.deliver(std::move(a));
             },
             [=](caf::error& e) mutable {
@@ -246,6 +257,7 @@ cache_hdl::behavior_type cache_actor(cache_hdl::stateful_pointer<cache_actor_sta
       head.candles = std::move(w.candles);
       head.truncated = w.truncated;
       head.tiers.l1 = w.hits;
+      head.series_known = series_known || w.hits > 0; // L1 holds blocks of it: it exists
       if (w.done) {
         rp.deliver(std::move(head));
         return rp;

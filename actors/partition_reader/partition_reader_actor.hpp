@@ -58,6 +58,7 @@ struct reader_config {
   duration_ns request_timeout = 0; // collect, publish
   duration_ns commit_timeout = 0;  // db_writer retries inside this
   duration_ns claim_timeout = 0;   // pipeline.claim-timeout: a claim that takes longer goes on in the background
+  duration_ns watermark_ask_timeout = 0; // pipeline.watermark-ask-timeout: for its candle actors' questions
   duration_ns fenced_reclaim_delay = 0; // kafka.session-timeout: Kafka tells a node it lost a partition within this
   restart_limits restarts;
   bool faults_enabled = false;

@@ -61,7 +61,7 @@ symbol_actors& reader_logic::actors_for(const std::string& symbol) {
   sa.dirty.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     auto a = self_->spawn<caf::monitored>(candle_actor, symbol, cfg_.intervals[i], cfg_.faults_enabled,
-                                          candle_actor_peers{caf::actor_cast<caf::actor>(self_), peers_.cache, cfg_.request_timeout});
+                                          candle_actor_peers{caf::actor_cast<caf::actor>(self_), peers_.cache, cfg_.watermark_ask_timeout});
     self_->send(peers_.directory, register_atom::value, cfg_.instance, candle_key{symbol, cfg_.intervals[i]}, a);
     sa.actors.push_back(std::move(a));
   }

@@ -33,6 +33,7 @@ reader_config reader_template(const runtime::config& cfg) {
   r.max_diverted_bytes = static_cast<std::uint64_t>(cfg.get(runtime::keys::pipeline_max_diverted_bytes));
   r.commit_timeout = cfg.get(runtime::keys::pipeline_commit_timeout);
   r.claim_timeout = cfg.get(runtime::keys::pipeline_claim_timeout);
+  r.watermark_ask_timeout = cfg.get(runtime::keys::pipeline_watermark_ask_timeout);
   r.fenced_reclaim_delay = cfg.get(runtime::keys::kafka_session_timeout);
   // The publisher answers within publish-timeout of starting a request; the margin covers its mailbox.
   r.request_timeout = cfg.get(runtime::keys::pipeline_publish_timeout) + 5 * ns_per_s;
