@@ -67,11 +67,14 @@ inline constexpr const char* series_sql =
   " last_open_time = GREATEST(s.last_open_time, EXCLUDED.last_open_time)"
   " WHERE EXCLUDED.first_open_time < s.first_open_time OR EXCLUDED.last_open_time > s.last_open_time";
 
-// Series whose symbol starts with $1, in byte order, at most $2 rows.
+// Series whose symbol starts with $1, in byte order, at most $2 rows. The range bounds let the
+// byte-order index (migration 0004) seek to the prefix and stop after it: symbols are ASCII, so
+// every one that starts with $1 sorts below $1 followed by the highest code point.
 inline constexpr const char* list_series_name = "cs_store_list_series";
 inline constexpr const char* list_series_sql =
   "SELECT symbol, interval, first_open_time, last_open_time FROM candle_series"
-  " WHERE starts_with(symbol, $1) ORDER BY symbol COLLATE \"C\", interval COLLATE \"C\" LIMIT $2";
+  " WHERE symbol COLLATE \"C\" >= $1 AND symbol COLLATE \"C\" < $1 || chr(1114111) AND starts_with(symbol, $1)"
+  " ORDER BY symbol COLLATE \"C\", interval COLLATE \"C\" LIMIT $2";
 
 // The series ($1 symbol, $2 interval), if it has candles.
 inline constexpr const char* find_series_name = "cs_store_find_series";

@@ -41,7 +41,15 @@ cleanup_case() {
     wait "$pid" 2>/dev/null || true
   done
   "$repo/deploy/topic" delete "$topic" >/dev/null 2>&1 || true
-  [[ "${KEEP_WORK:-0}" == 1 ]] || rm -rf "$work"
+  [[ "${KEEP_WORK:-0}" == 1 ]] && return
+  [[ -n "${prefix:-}" ]] || return 0
+  rm -rf "$work"
+  # The case's rows too: the database is shared by every test and run, and the many-keys cases
+  # leave millions (the symbols of a case all start with its prefix; '~' sorts after them).
+  psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$pg_db" -q -c \
+    "delete from candles where symbol >= '$prefix' and symbol < '$prefix~';
+     delete from candle_series where symbol >= '$prefix' and symbol < '$prefix~';
+     delete from partition_checkpoint where topic = '$topic';" >/dev/null 2>&1 || true
 }
 
 # The node flags of this case: isolated topic and group, deterministic watermark (no idle advance
