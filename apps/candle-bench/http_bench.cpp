@@ -1,4 +1,5 @@
 #include "actors/http_gateway/server_settings.hpp"
+#include "child_process.hpp"
 #include "http_bench.hpp"
 
 #include <arpa/inet.h>
@@ -49,7 +50,6 @@ constexpr int topic_partitions = 4;
 constexpr std::int64_t ms_per_minute = 60'000;
 constexpr std::chrono::milliseconds poll_every{200};
 constexpr double wrk_grace_s = 30;       // beyond wrk's own -d, before it is killed
-constexpr double stop_timeout_s = 60;    // SIGTERM -> SIGKILL
 
 double seconds_since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
 
@@ -84,43 +84,6 @@ int free_port() {
 }
 
 // --- child processes -------------------------------------------------------------------------
-
-pid_t spawn(std::vector<std::string> args, const std::string& output_path) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int fd = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, STDOUT_FILENO);
-      ::dup2(fd, STDERR_FILENO);
-      ::close(fd);
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-bool exited(pid_t pid) {
-  int status = 0;
-  return waitpid(pid, &status, WNOHANG) == pid;
-}
-
-// SIGTERM (a node then writes its final checkpoints), SIGKILL if it takes too long.
-void stop_child(pid_t pid) {
-  if (pid <= 0) return;
-  ::kill(pid, SIGTERM);
-  const auto t0 = clock_type::now();
-  int status = 0;
-  while (seconds_since(t0) < stop_timeout_s) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ::kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-}
 
 // Runs a program to completion (killed after timeout_s) and returns what it printed (stdout and
 // stderr together); nullopt if it could not run or was killed.

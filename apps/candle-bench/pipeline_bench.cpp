@@ -1,10 +1,10 @@
 #include "pipeline_bench.hpp"
 
+#include "child_process.hpp"
+
 #include <httplib.h>
 #include <librdkafka/rdkafka.h>
 #include <nlohmann/json.hpp>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -121,8 +121,6 @@ struct proc_usage {
   long peak_rss_bytes = 0;
 };
 
-long rss_now(pid_t pid);
-
 proc_usage usage_of(pid_t pid) {
   proc_usage u;
   std::ifstream stat(std::string("/proc/") + std::to_string(pid) + "/stat");
@@ -135,43 +133,17 @@ proc_usage usage_of(pid_t pid) {
   constexpr std::size_t utime_index = 11, stime_index = 12; // fields 14 and 15 of proc(5)
   if (f.size() > stime_index)
     u.cpu_seconds = static_cast<double>(std::stoll(f[utime_index]) + std::stoll(f[stime_index])) / static_cast<double>(sysconf(_SC_CLK_TCK));
-  std::ifstream status(std::string("/proc/") + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmHWM:", 0) == 0) u.peak_rss_bytes = std::stol(line.substr(6)) * kib;
+  u.peak_rss_bytes = proc_status_bytes(pid, "VmHWM:");
   return u;
 }
 
-long rss_now(pid_t pid) {
-  std::ifstream status(std::string("/proc/") + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6)) * kib;
-  return 0;
-}
-
-// A candle-node on `topic`, its stderr in `log_path`.
+// A candle-node on `topic`, its output in `log_path`.
 pid_t start_node(const std::string& node, const std::string& topic, const std::string& name, const std::string& port,
                  const std::string& config_file, const std::string& log_path) {
   std::vector<std::string> node_args = {node, "--kafka.topic.events=" + topic, "--kafka.group=" + name,
                                         "--node.name=" + name, "--node.http-port=" + port, "--candle.idle-timeout=1h"};
   if (!config_file.empty()) node_args.insert(node_args.begin() + 1, {"--config", config_file});
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argvv;
-    for (auto& a : node_args) argvv.push_back(a.data());
-    argvv.push_back(nullptr);
-    if (auto* f = std::freopen(log_path.c_str(), "w", stderr)) (void)f;
-    execv(argvv[0], argvv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-void stop_node(pid_t pid) {
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  return spawn(std::move(node_args), log_path);
 }
 
 // The node's partition stats (/debug/stats), or an empty array when it does not answer.
@@ -203,10 +175,10 @@ long idle_node_rss(runtime::kafka_admin& admin, const std::string& node, const s
                              std::all_of(parts.begin(), parts.end(), [](const auto& p) { return p.value("state", "") == "running"; });
     if (!all_running) continue;
     std::this_thread::sleep_for(std::chrono::seconds(1)); // let start-up allocations settle
-    rss = rss_now(pid);
+    rss = proc_status_bytes(pid, "VmRSS:");
     break;
   }
-  stop_node(pid);
+  stop_child(pid);
   (void)admin.delete_topic(topic);
   return rss;
 }
@@ -251,8 +223,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
     done = committed_total(*pg, topic);
     usage = usage_of(pid);
     if (done >= static_cast<std::int64_t>(opt.events)) break;
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
+    if (exited(pid)) {
       log << "candle-node exited early; see " << node_log << "\n";
       return cleanup(), 1;
     }
@@ -262,7 +233,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   // Live keys: candle actors alive once everything is checkpointed (none retired within a run).
   double live_keys = 0;
   for (const auto& p : partition_stats(port)) live_keys += p.value("candle_actors", 0.0);
-  stop_node(pid);
+  stop_child(pid);
   cleanup();
   if (done < static_cast<std::int64_t>(opt.events)) {
     log << "timed out: " << done << " of " << opt.events << " offsets checkpointed; see " << node_log << "\n";
