@@ -11,6 +11,7 @@
 
 #include "messages/candle.hpp"
 #include "messages/partition_snapshot.hpp"
+#include "messages/shared_candles.hpp"
 
 namespace cs {
 
@@ -108,7 +109,7 @@ typename Inspector::result_type inspect(Inspector& f, diverted_event& x) {
 
 // Everything a checkpoint must get acknowledged by Kafka before it commits to PostgreSQL.
 struct publish_request {
-  std::vector<candle> finals;           // -> candles-completed
+  shared_candles finals;                // -> candles-completed
   std::vector<diverted_event> invalid;  // -> market-events-dlq
   std::vector<diverted_event> late;     // -> market-events-late
 };
@@ -123,7 +124,7 @@ struct checkpoint_request {
   std::string topic;
   std::int64_t epoch = 0;
   partition_snapshot state; // partition, next_offset, clock; `live` = changed live candles
-  std::vector<candle> finals;
+  shared_candles finals;    // the publish request's buffer
 };
 
 template <class Inspector>

@@ -78,7 +78,7 @@ db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_
       auto& store = *self->state.store;
       const auto what = "checkpoint of " + where(req.topic, req.state.partition);
       auto r = with_retries(self, cfg, what, [&] {
-        return store.commit_checkpoint(req.topic, req.state.partition, req.epoch, req.state, req.finals, req.state.live);
+        return store.commit_checkpoint(req.topic, req.state.partition, req.epoch, req.state, req.finals.rows(), req.state.live);
       });
       if (!r) return to_caf(r.error(), what);
       if (r.value() != runtime::checkpoint_outcome::committed) {

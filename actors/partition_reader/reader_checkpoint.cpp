@@ -83,7 +83,7 @@ void reader_logic::on_collected(std::uint64_t ticket, checkpoint_part& part) {
     else p.symbol->live[p.iv] = 0;
   }
   if (!part.finals.empty()) g->with_finals.push_back(p.actor);
-  for (auto& c : part.finals) g->publish.finals.push_back(std::move(c));
+  for (auto& c : part.finals) g->finals.push_back(std::move(c));
   for (auto& c : part.live) g->commit.state.live.push_back(std::move(c));
   if (--g->remaining > 0) return;
   st.gather.reset();
@@ -99,7 +99,8 @@ void reader_logic::on_collect_deadline(std::uint64_t seq) {
 }
 
 void reader_logic::publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc) {
-  g->commit.finals = g->publish.finals; // the same finals go to PostgreSQL
+  g->publish.finals = shared_candles{std::move(g->finals)};
+  g->commit.finals = g->publish.finals; // the same buffer goes to PostgreSQL
   self_->request(peers_.publisher, ns(cfg_.request_timeout), publish_atom::value, g->publish)
     .then(
       [=, this](std::uint64_t) {
@@ -112,15 +113,18 @@ void reader_logic::publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t i
 }
 
 void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc) {
-  self_->request(peers_.db_writer, ns(cfg_.commit_timeout), commit_atom::value, g->commit)
+  const auto next_offset = g->commit.state.next_offset;
+  const auto clock = g->commit.state.clock;
+  // Moved: the live candles are not needed here again (a retry is a new checkpoint).
+  self_->request(peers_.db_writer, ns(cfg_.commit_timeout), commit_atom::value, std::move(g->commit))
     .then(
       [=, this](checkpoint_result outcome) {
         auto& st = self_->state;
         if (st.incarnation != inc) return;
         st.checkpoint_in_flight = false;
         if (outcome == checkpoint_result::fenced) return fenced();
-        st.committed_offset = g->commit.state.next_offset;
-        st.committed_clock = g->commit.state.clock;
+        st.committed_offset = next_offset;
+        st.committed_clock = clock;
         st.uncheckpointed_events -= g->covered_events;
         st.candles_published += g->publish.finals.size();
         ++st.checkpoints;

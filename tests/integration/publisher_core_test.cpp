@@ -193,7 +193,9 @@ TEST_CASE("final candles are never cut: their size failure fails the request", "
 TEST_CASE("one deadline bounds the whole request, however many records wait for the queue", "[publisher]") {
   harness h(100ms);
   publish_request req;
-  for (int i = 0; i < 20; ++i) req.finals.push_back(final_of(std::string{"S"}.append(std::to_string(i))));
+  std::vector<cs::candle> finals;
+  for (int i = 0; i < 20; ++i) finals.push_back(final_of(std::string{"S"}.append(std::to_string(i))));
+  req.finals = cs::shared_candles{std::move(finals)};
   const auto check_bounded = [&] {
     const auto start = std::chrono::steady_clock::now();
     const auto out = h.publish(req);

@@ -249,7 +249,9 @@ TEST_CASE("one deadline bounds a request whose records cannot leave the producer
                                   {"message.timeout.ms", "1000"}};
   publisher_node node{settings, {"candles", "dlq", "late"}, deadline};
   cs::publish_request req;
-  for (int i = 0; i < 5; ++i) req.finals.push_back(final_of(std::string{"S"}.append(std::to_string(i))));
+  std::vector<cs::candle> finals;
+  for (int i = 0; i < 5; ++i) finals.push_back(final_of(std::string{"S"}.append(std::to_string(i))));
+  req.finals = cs::shared_candles{std::move(finals)};
 
   const auto start = clock_type::now();
   const auto error = node.publish(req);
