@@ -14,6 +14,8 @@ find_package(spdlog REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+# SHA-1 of the Redis L2 script, so writes can call it by digest (EVALSHA).
+find_package(OpenSSL REQUIRED)
 
 # CAF 0.17 ships neither a CMake package nor a pkg-config file.
 find_library(CAF_CORE_LIB caf_core REQUIRED)

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/redis/candle_l2.hpp"
 #include "runtime/redis/client.hpp"
 #include "runtime/config/service_endpoints.hpp"
 #include "tests/integration/test_support.hpp"
@@ -147,4 +148,49 @@ TEST_CASE("a Redis connection killed by the server is reported and reconnect() r
   REQUIRE(cs::test::failure_reason(victim.reconnect()) == "");
   CHECK(victim.connected());
   CHECK(victim.ping().ok());
+}
+
+namespace {
+
+cs::candle l2_candle(const std::string& symbol, cs::timestamp_ns open_time) {
+  cs::candle c;
+  c.symbol = symbol;
+  c.iv = cs::interval::fixed(cs::ns_per_min);
+  c.open_time = open_time;
+  c.close_time = c.iv.bucket_end(open_time);
+  c.bar.open = c.bar.high = c.bar.low = c.bar.close = 101.25;
+  c.bar.volume = 2;
+  c.bar.first = {open_time, 1};
+  c.bar.last = {open_time + 1, 2};
+  c.closed = true;
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("L2 writes call the script by digest, and load it again after Redis forgot it", "[redis][l2]") {
+  const auto ep = rt::service_endpoints_from_env();
+  auto client = require_redis(ep);
+  const rt::candle_l2 l2{key_ttl};
+  const cs::candle_key key{"L2IT" + cs::test::unique_suffix(), cs::interval::fixed(cs::ns_per_min)};
+  key_guard guard{client, rt::candle_l2::series_key(key)};
+  const cs::timestamp_ns block = 1'732'500'000'000 * cs::ns_per_ms;
+  const cs::timestamp_ns minute = cs::ns_per_min;
+
+  // Two spans that continue each other; the second comes after Redis lost its scripts (a restart
+  // or SCRIPT FLUSH), so it would fail with NOSCRIPT unless the write loads the script first.
+  REQUIRE(l2.write(client, key, {{block, block, block + 2 * minute, {l2_candle(key.symbol, block), l2_candle(key.symbol, block + minute)}}}, 0));
+  REQUIRE(client.command({"SCRIPT", "FLUSH"}));
+  std::vector<rt::l2_series_write> many{{key, {{block, block + 2 * minute, block + 3 * minute, {l2_candle(key.symbol, block + 2 * minute)}}}, 0}};
+  auto refused = l2.write_many(client, many);
+  REQUIRE(refused);
+  CHECK(*refused == 0);
+
+  auto read = l2.read(client, key, {{block, block + 10 * minute}});
+  REQUIRE(read);
+  REQUIRE(read->size() == 1);
+  CHECK(read->front().covered);
+  CHECK(read->front().covered_to == block + 3 * minute);
+  REQUIRE(read->front().candles.size() == 3);
+  CHECK(read->front().candles[2] == l2_candle(key.symbol, block + 2 * minute));
 }
