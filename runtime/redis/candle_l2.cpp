@@ -94,10 +94,6 @@ void append_block_commands(const std::string& series, const std::vector<l2_block
   }
 }
 
-} // namespace
-
-namespace {
-
 // The reply to begin_script_pipeline's SCRIPT LOAD: an error unless Redis names the script as we do.
 result<void, redis_error> script_loaded(const result<redis_reply, redis_error>& reply) {
   if (!reply) return reply.error();
