@@ -236,7 +236,9 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
     if (done >= static_cast<std::int64_t>(opt.events)) break;
     if (exited(pid)) {
       log << "candle-node exited early; see " << node_log << "\n";
-      return cleanup(), 1;
+      cleanup();
+      delete_rows(*pg, topic, log);
+      return 1;
     }
     std::this_thread::sleep_for(progress_poll);
   }
