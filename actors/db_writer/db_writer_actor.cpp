@@ -55,6 +55,7 @@ db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_
   runtime::store_options opts;
   opts.retention = std::chrono::duration_cast<std::chrono::days>(std::chrono::nanoseconds(cfg.retention));
   opts.maintenance_on_open = cfg.maintenance;
+  opts.known_series = cfg.known_series;
   // Startup: keep trying until PostgreSQL answers (the node reports not-ready meanwhile).
   auto opened = with_retries(self, cfg, "opening the candle store", [&] { return runtime::candle_store::open(cfg.connection_string, opts); });
   if (!opened) {

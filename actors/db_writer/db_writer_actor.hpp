@@ -9,6 +9,7 @@
 // unreachable past the deadline) or store_rejected (a statement refused).
 #include <caf/stateful_actor.hpp>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,7 @@ class candle_store;
 struct db_writer_config {
   std::string connection_string;
   duration_ns retention = 0;      // postgres.retention
+  std::size_t known_series = 0;   // postgres.known-series
   duration_ns retry_deadline = 0; // pipeline.commit-timeout: give up on one request after this
   duration_ns initial_backoff = 100 * ns_per_ms;
   duration_ns max_backoff = 5 * ns_per_s;

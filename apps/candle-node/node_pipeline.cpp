@@ -51,6 +51,7 @@ db_writer_config db_config(const runtime::config& cfg) {
   db_writer_config d;
   d.connection_string = runtime::pg_connection_string(p);
   d.retention = cfg.get(runtime::keys::postgres_retention);
+  d.known_series = static_cast<std::size_t>(cfg.get(runtime::keys::postgres_known_series));
   d.retry_deadline = cfg.get(runtime::keys::pipeline_commit_timeout);
   return d;
 }

@@ -40,6 +40,7 @@ inline const port_key postgres_port{"postgres.port", "15432", "PostgreSQL port"}
 inline const text_key postgres_user{"postgres.user", "postgres", "PostgreSQL user"};
 inline const text_key postgres_database{"postgres.database", "candlestream", "PostgreSQL database"};
 inline const integer_key postgres_writers{"postgres.writers", "4", "db_writer actors (each with its own connection); partition p claims and commits through writer p mod this, so a slow call stalls only its share", {1, 64}};
+inline const integer_key postgres_known_series{"postgres.known-series", "1000000", "series each db_writer remembers as stored in candle_series, so checkpoints upsert only series rows that change (about 70 bytes each; when full it forgets all and relearns; 0: upsert every row's series)", {0, 100'000'000}};
 inline const duration_key postgres_retention{"postgres.retention", "90d", "pg_partman retention of the candles table (partitions older than this are dropped)", {ns_per_day, 100 * 366 * ns_per_day}};
 
 // --- Node ---

@@ -7,6 +7,7 @@
 #include "runtime/postgres/store/candle_rows.hpp"
 #include "runtime/postgres/store/checkpoint_batch.hpp"
 #include "runtime/postgres/store/migration_runner.hpp"
+#include "runtime/postgres/store/pg_array.hpp"
 #include "runtime/postgres/store/store_sql.hpp"
 
 namespace cs::runtime {
@@ -76,7 +77,7 @@ result<candle_store, pg_error> candle_store::open(const std::string& conn_string
   std::vector<std::string> notes = std::move(migrated->notes);
   notes.insert(notes.end(), storage->notes.begin(), storage->notes.end());
   return candle_store{std::move(conn).value(), std::move(storage).value(),
-                      std::move(migrated->applied), std::move(notes)};
+                      std::move(migrated->applied), std::move(notes), options.known_series};
 }
 
 result<partition_claim, pg_error> candle_store::claim_partition(const std::string& topic,
@@ -106,8 +107,18 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
     return pg_error{pg_errc::other, {}, "commit_checkpoint: " + batch.error};
   // Encoded before the transaction starts, so the row locks are held for as short as possible.
   const candle_columns cols = encode_candle_columns(batch.rows);
+  // Only rows that can change candle_series go to the series statement.
+  std::vector<const candle*> series_rows;
+  pg_array_literal series_symbol, series_interval, series_open_time;
+  for (const auto& row : batch.rows)
+    if (known_series_.needs_write(*row.value)) {
+      series_rows.push_back(row.value);
+      series_symbol.add_text(row.value->symbol);
+      series_interval.add_text(row.value->iv.to_string());
+      series_open_time.add(row.value->open_time);
+    }
 
-  return conn_.transact([&](pqxx::work& tx, bool& roll_back) {
+  auto committed = conn_.transact([&](pqxx::work& tx, bool& roll_back) {
     // Checkpoint first: it takes the row lock that orders us against a concurrent claim, and a
     // fenced owner sends no candles at all.
     const auto advanced =
@@ -122,10 +133,13 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
                        cols.close_time, cols.open, cols.high, cols.low, cols.close, cols.volume,
                        cols.bid_size, cols.ask_size, cols.first_ts, cols.first_offset, cols.last_ts,
                        cols.last_offset, cols.closed, topic, partition);
-    if (!batch.rows.empty())
-      tx.exec_prepared(store_sql::series_name, cols.symbol, cols.interval, cols.open_time);
+    if (!series_rows.empty())
+      tx.exec_prepared(store_sql::series_name, series_symbol.take(), series_interval.take(), series_open_time.take());
     return checkpoint_outcome::committed;
   });
+  if (committed && *committed == checkpoint_outcome::committed)
+    for (const candle* c : series_rows) known_series_.remember(*c);
+  return committed;
 }
 
 result<std::optional<stored_checkpoint>, pg_error> candle_store::load_checkpoint(

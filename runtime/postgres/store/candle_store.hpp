@@ -31,6 +31,7 @@
 #include "messages/time.hpp"
 #include "runtime/postgres/client.hpp"
 #include "runtime/result.hpp"
+#include "runtime/postgres/store/known_series.hpp"
 #include "runtime/postgres/store/storage_kind.hpp"
 #include "runtime/postgres/store/storage_setup.hpp"
 #include "runtime/postgres/store/store_connection.hpp"
@@ -100,9 +101,11 @@ public:
                                                       std::int64_t limit,
                                                       limit_keeps keep = limit_keeps::oldest);
 
-  // The series (symbol, interval) from candle_series, or nullopt when it has no candles.
+  // The series (symbol, interval) from candle_series (first open time) and candles (last), or
+  // nullopt when it has no candles.
   result<std::optional<series_info>, pg_error> find_series(const std::string& symbol, const interval& iv);
-  // Series (candle_series) whose symbol starts with symbol_prefix, in byte order, at most `limit`.
+  // Series whose symbol starts with symbol_prefix and that have candles, in byte order, at most
+  // `limit`; bounds as find_series.
   result<std::vector<series_info>, pg_error> list_series(const std::string& symbol_prefix, std::int64_t limit);
 
   // Tests and tools: every stored candle whose symbol starts with symbol_prefix ("" = the whole
@@ -126,14 +129,15 @@ public:
 
 private:
   candle_store(store_connection conn, storage_info storage, std::vector<int> applied,
-               std::vector<std::string> notes)
+               std::vector<std::string> notes, std::size_t known_series_capacity)
     : conn_(std::move(conn)), storage_(std::move(storage)), applied_(std::move(applied)),
-      notes_(std::move(notes)) {}
+      notes_(std::move(notes)), known_series_(known_series_capacity) {}
 
   store_connection conn_;
   storage_info storage_;
   std::vector<int> applied_;
   std::vector<std::string> notes_;
+  known_series known_series_; // series this connection committed to candle_series
 };
 
 } // namespace cs::runtime

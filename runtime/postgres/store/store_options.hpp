@@ -3,6 +3,7 @@
 // shared database: every node applies its values when it opens the store, so the last node to
 // start wins. Keep them equal on all nodes (they come from the one config file).
 #include <chrono>
+#include <cstddef>
 
 namespace cs::runtime {
 
@@ -11,6 +12,7 @@ struct store_options {
   static constexpr int default_partman_premake = 4;
   static constexpr std::chrono::days default_compress_after{7};
   static constexpr std::chrono::seconds default_statement_timeout{30};
+  static constexpr std::size_t default_known_series = 1'000'000;
 
   // Candles whose open_time is older than this are dropped, a whole day at a time: pg_partman
   // drops daily partitions in run_maintenance(), TimescaleDB's retention policy drops chunks.
@@ -31,6 +33,10 @@ struct store_options {
   // error the caller retries instead of a hung actor. Zero: no limit. Migrations and maintenance
   // run without it (they may wait for a lock or drop many partitions).
   std::chrono::seconds statement_timeout = default_statement_timeout;
+
+  // Series a connection remembers as stored in candle_series (see known_series.hpp): checkpoints
+  // send the series upsert only rows that can change it. About 70 bytes each.
+  std::size_t known_series = default_known_series;
 
   // Run pg_partman maintenance once in open(), so partitions exist even if the node was down
   // longer than partman_premake days.

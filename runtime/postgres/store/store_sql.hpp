@@ -54,8 +54,9 @@ inline constexpr const char* upsert_sql =
   " updated_at = EXCLUDED.updated_at"
   " WHERE NOT c.closed OR EXCLUDED.closed";
 
-// The series of a checkpoint batch ($1 symbols, $2 intervals, $3 open times: the upsert's arrays)
-// widen their first/last bucket; rows that would not change are not touched.
+// The rows of a checkpoint batch that can change candle_series ($1 symbols, $2 intervals, $3 open
+// times; see known_series.hpp) widen their series' first bucket and last-bucket floor; rows that
+// would not change are not touched.
 inline constexpr const char* series_name = "cs_store_series";
 inline constexpr const char* series_sql =
   "INSERT INTO candle_series AS s (symbol, interval, first_open_time, last_open_time)"
@@ -67,19 +68,29 @@ inline constexpr const char* series_sql =
   " last_open_time = GREATEST(s.last_open_time, EXCLUDED.last_open_time)"
   " WHERE EXCLUDED.first_open_time < s.first_open_time OR EXCLUDED.last_open_time > s.last_open_time";
 
-// Series whose symbol starts with $1, in byte order, at most $2 rows. The range bounds let the
-// byte-order index (migration 0004) seek to the prefix and stop after it: symbols are ASCII, so
-// every one that starts with $1 sorts below $1 followed by the highest code point.
+// Joined to each series s: its newest open time. candle_series.last_open_time is a floor of it,
+// so this is one backward probe of the candles' primary key in the partitions from the floor on
+// (pruned at run time). No row when retention dropped every candle of the series.
+inline const std::string series_last_join =
+  " CROSS JOIN LATERAL (SELECT c.open_time AS last_open_time FROM candles c"
+  " WHERE c.symbol = s.symbol AND c.interval = s.interval AND c.open_time >= s.last_open_time"
+  " ORDER BY c.open_time DESC LIMIT 1) l";
+
+// Series whose symbol starts with $1 and that have candles, in byte order, at most $2 rows. The
+// range bounds let the byte-order index (migration 0004) seek to the prefix and stop after it:
+// symbols are ASCII, so every one that starts with $1 sorts below $1 followed by the highest
+// code point.
 inline constexpr const char* list_series_name = "cs_store_list_series";
-inline constexpr const char* list_series_sql =
-  "SELECT symbol, interval, first_open_time, last_open_time FROM candle_series"
-  " WHERE symbol COLLATE \"C\" >= $1 AND symbol COLLATE \"C\" < $1 || chr(1114111) AND starts_with(symbol, $1)"
-  " ORDER BY symbol COLLATE \"C\", interval COLLATE \"C\" LIMIT $2";
+inline const std::string list_series_sql =
+  "SELECT s.symbol, s.interval, s.first_open_time, l.last_open_time FROM candle_series s" + series_last_join +
+  " WHERE s.symbol COLLATE \"C\" >= $1 AND s.symbol COLLATE \"C\" < $1 || chr(1114111) AND starts_with(s.symbol, $1)"
+  " ORDER BY s.symbol COLLATE \"C\", s.interval COLLATE \"C\" LIMIT $2";
 
 // The series ($1 symbol, $2 interval), if it has candles.
 inline constexpr const char* find_series_name = "cs_store_find_series";
-inline constexpr const char* find_series_sql =
-  "SELECT symbol, interval, first_open_time, last_open_time FROM candle_series WHERE symbol = $1 AND interval = $2";
+inline const std::string find_series_sql =
+  "SELECT s.symbol, s.interval, s.first_open_time, l.last_open_time FROM candle_series s" + series_last_join +
+  " WHERE s.symbol = $1 AND s.interval = $2";
 
 inline constexpr const char* load_checkpoint_name = "cs_store_load_checkpoint";
 inline constexpr const char* load_checkpoint_sql =

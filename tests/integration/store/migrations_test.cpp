@@ -12,7 +12,7 @@ namespace {
 
 using namespace cs::test::store;
 
-constexpr int expected_migration_count = 4;
+constexpr int expected_migration_count = 5;
 
 // CREATE / DROP DATABASE cannot run inside a transaction block.
 void run_outside_transaction(rt::pg_client& admin, const std::string& sql) {
@@ -93,6 +93,7 @@ TEST_CASE("opening the store again applies no migration and keeps one row per ve
   CHECK(rows[1] == std::pair<int, std::string>{2, "candles"});
   CHECK(rows[2] == std::pair<int, std::string>{3, "candle_series"});
   CHECK(rows[3] == std::pair<int, std::string>{4, "candle_series_byte_order"});
+  CHECK(rows[4] == std::pair<int, std::string>{5, "candle_series_last_floor"});
 }
 
 TEST_CASE("on a fresh database two nodes opening at once apply every migration exactly once",
@@ -110,7 +111,7 @@ TEST_CASE("on a fresh database two nodes opening at once apply every migration e
   std::multiset<int> applied;
   for (const auto* store : {&a->value(), &b->value()})
     applied.insert(store->applied_migrations().begin(), store->applied_migrations().end());
-  CHECK(applied == std::multiset<int>{1, 2, 3, 4});
+  CHECK(applied == std::multiset<int>{1, 2, 3, 4, 5});
   CHECK(a->value().storage_kind() == rt::candle_storage::partman);
 
   auto admin = admin_client(conn);

@@ -78,7 +78,7 @@ struct run_names {
   std::string symbol(const std::string& tail) const { return symbol_prefix + "." + tail; }
 };
 
-// Deletes the run's candles and checkpoint rows when the test ends, passed or failed.
+// Deletes the run's candles, series and checkpoint rows when the test ends, passed or failed.
 class cleanup_guard {
 public:
   explicit cleanup_guard(const run_names& names) : names_(names), admin_(admin_client()) {}
@@ -88,6 +88,7 @@ public:
     // Best effort: a failure here must not hide the test's own result.
     (void)admin_.transact([&](pqxx::work& tx) {
       tx.exec_params("DELETE FROM candles WHERE starts_with(symbol, $1)", names_.symbol_prefix);
+      tx.exec_params("DELETE FROM candle_series WHERE starts_with(symbol, $1)", names_.symbol_prefix);
       tx.exec_params("DELETE FROM partition_checkpoint WHERE topic = $1", names_.topic);
     });
   }
