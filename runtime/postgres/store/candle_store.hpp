@@ -101,11 +101,11 @@ public:
                                                       std::int64_t limit,
                                                       limit_keeps keep = limit_keeps::oldest);
 
-  // The series (symbol, interval) from candle_series (first open time) and candles (last), or
-  // nullopt when it has no candles.
+  // The series (symbol, interval): first open time from candle_series, last from candles (the
+  // stored floor when retention dropped them all); nullopt when it never had candles.
   result<std::optional<series_info>, pg_error> find_series(const std::string& symbol, const interval& iv);
-  // Series whose symbol starts with symbol_prefix and that have candles, in byte order, at most
-  // `limit`; bounds as find_series.
+  // Series whose symbol starts with symbol_prefix, in byte order, at most `limit`; bounds as
+  // find_series.
   result<std::vector<series_info>, pg_error> list_series(const std::string& symbol_prefix, std::int64_t limit);
 
   // Tests and tools: every stored candle whose symbol starts with symbol_prefix ("" = the whole

@@ -70,27 +70,28 @@ inline constexpr const char* series_sql =
 
 // Joined to each series s: its newest open time. candle_series.last_open_time is a floor of it,
 // so this is one backward probe of the candles' primary key in the partitions from the floor on
-// (pruned at run time). No row when retention dropped every candle of the series.
-inline const std::string series_last_join =
-  " CROSS JOIN LATERAL (SELECT c.open_time AS last_open_time FROM candles c"
+// (pruned at run time). A series whose candles retention dropped keeps its stored bounds, as it
+// did before the floor: a listing must not scan past such series to fill its page.
+inline const std::string series_bounds_from =
+  " FROM candle_series s LEFT JOIN LATERAL (SELECT c.open_time AS newest FROM candles c"
   " WHERE c.symbol = s.symbol AND c.interval = s.interval AND c.open_time >= s.last_open_time"
-  " ORDER BY c.open_time DESC LIMIT 1) l";
+  " ORDER BY c.open_time DESC LIMIT 1) l ON true";
+inline const std::string series_bounds_select =
+  "SELECT s.symbol, s.interval, s.first_open_time, COALESCE(l.newest, s.last_open_time)";
 
-// Series whose symbol starts with $1 and that have candles, in byte order, at most $2 rows. The
-// range bounds let the byte-order index (migration 0004) seek to the prefix and stop after it:
-// symbols are ASCII, so every one that starts with $1 sorts below $1 followed by the highest
-// code point.
+// Series whose symbol starts with $1, in byte order, at most $2 rows. The range bounds let the
+// byte-order index (migration 0004) seek to the prefix and stop after it: symbols are ASCII, so
+// every one that starts with $1 sorts below $1 followed by the highest code point.
 inline constexpr const char* list_series_name = "cs_store_list_series";
 inline const std::string list_series_sql =
-  "SELECT s.symbol, s.interval, s.first_open_time, l.last_open_time FROM candle_series s" + series_last_join +
+  series_bounds_select + series_bounds_from +
   " WHERE s.symbol COLLATE \"C\" >= $1 AND s.symbol COLLATE \"C\" < $1 || chr(1114111) AND starts_with(s.symbol, $1)"
   " ORDER BY s.symbol COLLATE \"C\", s.interval COLLATE \"C\" LIMIT $2";
 
-// The series ($1 symbol, $2 interval), if it has candles.
+// The series ($1 symbol, $2 interval), if it ever had candles.
 inline constexpr const char* find_series_name = "cs_store_find_series";
 inline const std::string find_series_sql =
-  "SELECT s.symbol, s.interval, s.first_open_time, l.last_open_time FROM candle_series s" + series_last_join +
-  " WHERE s.symbol = $1 AND s.interval = $2";
+  series_bounds_select + series_bounds_from + " WHERE s.symbol = $1 AND s.interval = $2";
 
 inline constexpr const char* load_checkpoint_name = "cs_store_load_checkpoint";
 inline constexpr const char* load_checkpoint_sql =
