@@ -226,6 +226,11 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   const std::string port = std::to_string(cfg.get(runtime::keys::node_http_port) + 100);
   const long idle_rss = idle_node_rss(admin, node, id, opt.partitions, port, opt.config_file, log);
   const std::string node_log = std::string("/tmp/candle-bench-node-") + id + ".log";
+  // From here on the run has rows in PostgreSQL as well as its topic.
+  auto discard = [&] {
+    cleanup();
+    delete_rows(*pg, topic, log);
+  };
   const auto t0 = clock_type::now();
   const pid_t pid = start_node(node, topic, "bench-" + id, port, opt.config_file, node_log);
   std::int64_t done = 0;
@@ -236,9 +241,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
     if (done >= static_cast<std::int64_t>(opt.events)) break;
     if (exited(pid)) {
       log << "candle-node exited early; see " << node_log << "\n";
-      cleanup();
-      delete_rows(*pg, topic, log);
-      return 1;
+      return discard(), 1;
     }
     std::this_thread::sleep_for(progress_poll);
   }
@@ -247,8 +250,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   double live_keys = 0;
   for (const auto& p : partition_stats(port)) live_keys += p.value("candle_actors", 0.0);
   stop_child(pid);
-  cleanup();
-  delete_rows(*pg, topic, log);
+  discard();
   if (done < static_cast<std::int64_t>(opt.events)) {
     log << "timed out: " << done << " of " << opt.events << " offsets checkpointed; see " << node_log << "\n";
     return 1;

@@ -42,8 +42,8 @@ cleanup_case() {
   done
   "$repo/deploy/topic" delete "$topic" >/dev/null 2>&1 || true
   [[ "${KEEP_WORK:-0}" == 1 ]] && return
-  [[ -n "${prefix:-}" ]] || return 0
   rm -rf "$work"
+  [[ -n "${prefix:-}" ]] || return 0
   # The case's rows too: the database is shared by every test and run, and the many-keys cases
   # leave millions (the symbols of a case all start with its prefix; '~' sorts after them).
   psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$pg_db" -q -c \
