@@ -78,6 +78,7 @@ db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_
     [=](commit_atom, const checkpoint_request& req) -> caf::result<checkpoint_result> {
       auto& store = *self->state.store;
       const auto what = "checkpoint of " + where(req.topic, req.state.partition);
+      const auto started = std::chrono::steady_clock::now();
       auto r = with_retries(self, cfg, what, [&] {
         return store.commit_checkpoint(req.topic, req.state.partition, req.epoch, req.state, req.finals.rows(), req.state.live);
       });
@@ -87,6 +88,9 @@ db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_
         return checkpoint_result::fenced;
       }
       ++self->state.commits;
+      if (cfg.batch_seconds != nullptr)
+        cfg.batch_seconds->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      if (cfg.batch_rows != nullptr) cfg.batch_rows->inc(req.finals.size() + req.state.live.size());
       return checkpoint_result::committed;
     },
     [=](tick_atom) {

@@ -15,6 +15,7 @@
 
 #include "messages/protocols.hpp"
 #include "messages/time.hpp"
+#include "runtime/metrics/registry.hpp"
 
 namespace cs {
 
@@ -31,6 +32,10 @@ struct db_writer_config {
   duration_ns max_backoff = 5 * ns_per_s;
   duration_ns maintenance_interval = 10 * 60 * ns_per_s;
   bool maintenance = true; // pg_partman upkeep: one writer of a node's pool does it
+  // Metrics, shared by a node's writers (null: not recorded): each checkpoint transaction's
+  // duration, retries included, and the candle rows it wrote (finals and live).
+  runtime::metrics::histogram* batch_seconds = nullptr;
+  runtime::metrics::counter* batch_rows = nullptr;
 };
 
 struct db_writer_state {

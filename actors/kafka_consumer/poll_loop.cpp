@@ -43,6 +43,8 @@ struct poll_loop::state {
   std::chrono::steady_clock::time_point quiet_until{}; // no group commit before this
   mutable std::mutex stats_mutex;
   poll_loop::stats stats;
+  std::vector<poll_loop::partition_view> views; // under stats_mutex
+  std::chrono::steady_clock::time_point views_at{};
 
   runtime::kafka_topic_partition tp(std::int32_t p, std::int64_t offset = runtime::kafka_offset_invalid) const {
     return {topic, p, offset};
@@ -51,6 +53,24 @@ struct poll_loop::state {
   void count(std::uint64_t poll_loop::stats::*field) {
     std::lock_guard lock(stats_mutex);
     ++(stats.*field);
+  }
+
+  void refresh_views() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - views_at < std::chrono::milliseconds(250)) return;
+    views_at = now;
+    std::vector<poll_loop::partition_view> fresh;
+    fresh.reserve(partitions.size());
+    for (const auto& [p, o] : partitions) {
+      std::int64_t low = -1, high = -1;
+      // Reads librdkafka's cache: no broker round trip.
+      if (rd_kafka_get_watermark_offsets(consumer->native_handle(), topic.c_str(), p, &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+          high < 0)
+        high = -1;
+      fresh.push_back({p, o.paused, high});
+    }
+    std::lock_guard lock(stats_mutex);
+    views = std::move(fresh);
   }
 
   void fatal(const std::string& why) {
@@ -259,6 +279,7 @@ void poll_loop::run() {
     state_->mirror_offsets();
     state_->apply_flow();
     state_->poll_round();
+    state_->refresh_views();
     // Errors raised inside the rebalance callback (an (un)assignment librdkafka refused): the
     // group and this node now disagree about who reads what.
     if (auto deferred = state_->consumer->take_deferred_error(); !deferred.ok())
@@ -274,6 +295,11 @@ void poll_loop::run() {
 void poll_loop::stop() {
   stop_requested_ = true;
   if (thread_.joinable()) thread_.join();
+}
+
+std::vector<poll_loop::partition_view> poll_loop::partitions() const {
+  std::lock_guard lock(state_->stats_mutex);
+  return state_->views;
 }
 
 poll_loop::stats poll_loop::counters() const {

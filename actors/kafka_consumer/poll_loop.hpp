@@ -79,6 +79,17 @@ public:
   };
   stats counters() const;
 
+  // What the poll thread last saw of each partition it owns, refreshed a few times a second, for
+  // metrics: paused partitions, and consumer lag against the broker's high watermark (librdkafka's
+  // cached value, updated by every fetch response: current while the partition is fetched,
+  // as old as the pause while it is paused).
+  struct partition_view {
+    std::int32_t partition = -1;
+    bool paused = false;
+    std::int64_t high_watermark = -1; // offset after the partition's last record; -1: not known yet
+  };
+  std::vector<partition_view> partitions() const;
+
 private:
   void run();
   struct state;

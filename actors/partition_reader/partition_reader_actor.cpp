@@ -19,7 +19,7 @@ caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, re
   auto keep = std::make_shared<std::pair<reader_config, reader_peers>>(std::move(cfg), std::move(peers));
   auto logic = std::make_shared<reader_logic>(self, keep->first, keep->second);
   self->set_down_handler([=](caf::down_msg& dm) {
-    if (dm.reason && logic->is_child(dm.source)) logic->restart("candle actor failed: " + caf::to_string(dm.reason));
+    if (dm.reason && logic->is_child(dm.source)) logic->restart(restart_reason::candle_actor_failed, "candle actor failed: " + caf::to_string(dm.reason));
   });
   // The timer runs from the start; ticks do something only while running.
   self->delayed_send(self, ns(keep->first.checkpoint_interval), tick_atom::value);
@@ -30,7 +30,7 @@ caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, re
                    [=](const caf::error& e) mutable {
                      // The partition starts held; the restart's re-claim seeks when it lands.
                      rp.deliver(runtime::kafka_offset_invalid);
-                     logic->restart("claim failed: " + caf::to_string(e));
+                     logic->restart(restart_reason::claim_failed, "claim failed: " + caf::to_string(e));
                    });
       return rp;
     },
@@ -38,7 +38,7 @@ caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, re
     [=](tick_atom) { logic->on_tick(); },
     [=](retry_atom, std::uint64_t inc) { logic->resume_after_restart(inc); },
     [=](seek_failed_atom, const std::string& why) {
-      if (self->state.phase == reader_phase::running) logic->restart("seek failed: " + why);
+      if (self->state.phase == reader_phase::running) logic->restart(restart_reason::seek_failed, "seek failed: " + why);
     },
     [=](revoke_atom, bool lost) {
       auto rp = self->make_response_promise<bool>();

@@ -27,6 +27,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <array>
 #include <map>
 #include <unordered_map>
 #include <memory>
@@ -35,6 +36,8 @@
 
 #include "actors/kafka_consumer/consumer_commands.hpp"
 #include "actors/partition_reader/batch_router.hpp"
+#include "actors/partition_reader/reader_probe.hpp"
+#include "actors/partition_reader/restart_reason.hpp"
 #include "actors/supervisor/restart_policy.hpp"
 #include "messages/protocols.hpp"
 
@@ -73,6 +76,7 @@ struct reader_peers {
   caf::actor gap_verifier; // may be null: gaps are then never accepted, only re-read
   std::shared_ptr<consumer_commands> commands;
   inflight_counter inflight;
+  std::shared_ptr<const reader_probe> probe; // may be null: nothing recorded
 };
 
 // The candle actors of one symbol (one per interval) and what the reader knows about each. Work
@@ -128,6 +132,8 @@ struct reader_state {
   restart_policy restarts;
   std::uint64_t checkpoints = 0, restarts_done = 0, candles_published = 0, fences = 0, stalls = 0, gap_checks = 0;
   std::uint64_t actors_retired = 0;
+  std::uint64_t checkpoint_failures = 0; // collect timeouts, publish and commit failures
+  std::array<std::uint64_t, restart_reason_count> restarts_by_reason{};
   std::uint64_t collects_sent = 0, advances_sent = 0; // per-key messages, for the many-keys test
 };
 

@@ -53,6 +53,7 @@ void reader_logic::checkpoint(std::function<void()> done) {
   g->publish.late.swap(st.pending_late);
   st.pending_diverted_bytes = 0;
   g->covered_events = st.uncheckpointed_events;
+  g->started = std::chrono::steady_clock::now();
   // Only actors that got events or a finalising advance since their last collect can have
   // anything to hand over.
   for (auto* sa : st.touched) {
@@ -95,7 +96,8 @@ void reader_logic::on_collect_deadline(std::uint64_t seq) {
   if (!st.gather || st.gather->seq != seq) return;
   const auto missing = st.gather->remaining;
   st.gather.reset();
-  restart("checkpoint collect timed out: " + std::to_string(missing) + " candle actor(s) did not answer");
+  ++st.checkpoint_failures;
+  restart(restart_reason::collect_timeout, "checkpoint collect timed out: " + std::to_string(missing) + " candle actor(s) did not answer");
 }
 
 void reader_logic::publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc) {
@@ -108,7 +110,9 @@ void reader_logic::publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t i
         commit(g, inc);
       },
       [=, this](caf::error& e) {
-        if (self_->state.incarnation == inc) restart("publish failed: " + caf::to_string(e));
+        if (self_->state.incarnation != inc) return;
+        ++self_->state.checkpoint_failures;
+        restart(restart_reason::publish_failed, "publish failed: " + caf::to_string(e));
       });
 }
 
@@ -128,6 +132,7 @@ void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t in
         st.uncheckpointed_events -= g->covered_events;
         st.candles_published += g->publish.finals.size();
         ++st.checkpoints;
+        record_commit(*g);
         push(consumer_command::kind::commit, st.committed_offset);
         // Before any later collect (same sender, FIFO): queries read these finals from PostgreSQL now.
         for (const auto& a : g->with_finals) self_->send(a, committed_atom::value);
@@ -136,8 +141,28 @@ void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t in
         if (after_commit_) checkpoint(std::exchange(after_commit_, {}));
       },
       [=, this](caf::error& e) {
-        if (self_->state.incarnation == inc) restart("checkpoint commit failed: " + caf::to_string(e));
+        if (self_->state.incarnation != inc) return;
+        ++self_->state.checkpoint_failures;
+        restart(restart_reason::commit_failed, "checkpoint commit failed: " + caf::to_string(e));
       });
+}
+
+void reader_logic::record_commit(const checkpoint_gather& g) const {
+  const auto* probe = peers_.probe.get();
+  if (probe == nullptr) return;
+  if (probe->checkpoint_seconds != nullptr)
+    probe->checkpoint_seconds->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - g.started).count());
+  if (probe->finalised.size() != cfg_.intervals.size()) return;
+  // Counted per checkpoint rather than per final: a handful of intervals, compared, not hashed.
+  std::vector<std::uint64_t> per_interval(cfg_.intervals.size(), 0);
+  for (const auto& c : g.publish.finals.rows())
+    for (std::size_t i = 0; i < cfg_.intervals.size(); ++i)
+      if (cfg_.intervals[i] == c.iv) {
+        ++per_interval[i];
+        break;
+      }
+  for (std::size_t i = 0; i < per_interval.size(); ++i)
+    if (per_interval[i] != 0 && probe->finalised[i] != nullptr) probe->finalised[i]->inc(per_interval[i]);
 }
 
 } // namespace cs

@@ -36,6 +36,7 @@ struct checkpoint_gather {
   publish_request publish;
   checkpoint_request commit;
   std::uint64_t covered_events = 0;
+  std::chrono::steady_clock::time_point started; // for the checkpoint duration metric
   std::vector<candle_actor_hdl> with_finals; // told when the checkpoint committed
 };
 
@@ -75,12 +76,14 @@ public:
   void on_collect_deadline(std::uint64_t seq);
   void publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc);
   void commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc);
+  // Metrics of a committed checkpoint (peers_.probe): its duration, its finals per interval.
+  void record_commit(const checkpoint_gather& g) const;
   void fenced();
 
   // --- reader_supervision.cpp
   void stop_children();
   bool is_child(const caf::actor_addr& who) const;
-  void restart(const std::string& why);
+  void restart(restart_reason reason, const std::string& why);
   void resume_after_restart(std::uint64_t inc);
   // Orderly (`lost` false: final checkpoint first) or not; `done` runs once the reader is done
   // with the partition, whatever happened to that checkpoint. The reader never claims again.

@@ -34,6 +34,13 @@ std::string reader_logic::stats_json() const {
   j["advances_sent"] = st.advances_sent;
   j["checkpoints"] = st.checkpoints;
   j["restarts"] = st.restarts_done;
+  nlohmann::json restarts_by_reason = nlohmann::json::object();
+  for (std::size_t r = 0; r < st.restarts_by_reason.size(); ++r)
+    if (st.restarts_by_reason[r]) restarts_by_reason[std::string(to_string(static_cast<restart_reason>(r)))] = st.restarts_by_reason[r];
+  j["restarts_by_reason"] = std::move(restarts_by_reason);
+  j["checkpoint_failures"] = st.checkpoint_failures;
+  // Messages waiting, this one excluded: a reader falling behind its partition shows here first.
+  j["mailbox"] = self_->mailbox().size();
   j["fences"] = st.fences;
   j["stalls"] = st.stalls;
   j["candles_published"] = st.candles_published;

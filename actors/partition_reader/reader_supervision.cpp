@@ -62,7 +62,7 @@ std::uint64_t reader_logic::stand_down(reader_phase phase, const std::string& wh
 
 // Restores the whole partition from its last checkpoint and replays from there: the only
 // state a crashed candle actor can come back to without losing or doubling an event.
-void reader_logic::restart(const std::string& why) {
+void reader_logic::restart(restart_reason reason, const std::string& why) {
   auto& st = self_->state;
   if (st.phase == reader_phase::revoking) {
     // The partition is leaving this node: its next owner resumes from the last checkpoint that
@@ -86,6 +86,7 @@ void reader_logic::restart(const std::string& why) {
   }
   const auto inc = stand_down(decision.escalate ? reader_phase::stalled : reader_phase::restarting, why);
   ++st.restarts_done;
+  ++st.restarts_by_reason[static_cast<std::size_t>(reason)];
   self_->delayed_send(self_, ns(delay), retry_atom::value, inc);
 }
 
@@ -115,7 +116,7 @@ void reader_logic::resume_after_restart(std::uint64_t inc) {
       ++self_->state.generation;
       push(consumer_command::kind::seek, next_offset);
     },
-    [=, this](const caf::error& e) { restart("re-claim failed: " + caf::to_string(e)); });
+    [=, this](const caf::error& e) { restart(restart_reason::reclaim_failed, "re-claim failed: " + caf::to_string(e)); });
 }
 
 void reader_logic::revoke(bool lost, std::function<void()> done) {
@@ -125,7 +126,7 @@ void reader_logic::revoke(bool lost, std::function<void()> done) {
   st.phase_reason = lost ? "lost" : "revoked";
   revoke_done_ = std::move(done);
   if (lost || !running) return finish_revoke();
-  if (cfg_.faults_enabled && cfg_.fault_revoke_checkpoint) return restart("final checkpoint failed (injected fault)");
+  if (cfg_.faults_enabled && cfg_.fault_revoke_checkpoint) return restart(restart_reason::injected_fault, "final checkpoint failed (injected fault)");
   checkpoint([this] { finish_revoke(); });
 }
 

@@ -23,6 +23,8 @@ struct publisher_counters {
   std::atomic<std::uint64_t> truncated{0};       // diverted records published with a cut payload
   std::atomic<std::uint64_t> dropped{0};         // diverted records refused even cut, so dropped
   std::atomic<std::uint64_t> stale_reports{0};   // reports that arrived after their request was answered
+  std::atomic<std::uint64_t> delivery_failures{0}; // reports with an error, of any request
+  std::atomic<std::int64_t> in_flight{0};        // records of the running request not yet reported
 };
 
 template <class Producer>
@@ -33,16 +35,22 @@ public:
 
   // The producer's delivery callback. False: the report belongs to no running request.
   bool on_delivery(const runtime::kafka_delivery_report& r) {
-    if (job_ != nullptr && job_->on_delivery(r.correlation_id, r.status)) return true;
+    if (!r.status.ok()) counters_->delivery_failures.fetch_add(1, std::memory_order_relaxed);
+    if (job_ != nullptr && job_->on_delivery(r.correlation_id, r.status)) {
+      counters_->in_flight.fetch_sub(1, std::memory_order_relaxed);
+      return true;
+    }
     counters_->stale_reports.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
 
   publish_outcome publish(Producer& producer, const publish_request& req) {
     publish_job<Producer> job(producer, topics_, req, std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeout_), next_id_);
+    auto& c = *counters_;
+    c.in_flight.store(static_cast<std::int64_t>(req.finals.size() + req.invalid.size() + req.late.size()), std::memory_order_relaxed);
     running guard{*this, job};
     auto out = job.run();
-    auto& c = *counters_;
+    c.in_flight.store(0, std::memory_order_relaxed);
     if (out.ok) c.published.fetch_add(out.acknowledged, std::memory_order_relaxed);
     else c.failed_requests.fetch_add(1, std::memory_order_relaxed);
     c.truncated.fetch_add(out.truncated, std::memory_order_relaxed);

@@ -93,10 +93,16 @@ int main(int argc, char** argv) {
     cs::runtime::log_error(component, "cannot listen on " + host + ":" + std::to_string(port));
     return 1;
   }
-  cs::node::node_pipeline pipeline(system, cfg, [](const std::string&) {
-    escalated = true;
-    std::raise(SIGTERM); // same path as an operator's SIGTERM: final checkpoints, then exit
-  });
+  // Declared before the pipeline, whose actors record into it from their start.
+  const bool metrics_on = cfg.get(cs::runtime::keys::node_metrics);
+  cs::node::node_metrics metrics;
+  cs::node::node_pipeline pipeline(
+    system, cfg,
+    [](const std::string&) {
+      escalated = true;
+      std::raise(SIGTERM); // same path as an operator's SIGTERM: final checkpoints, then exit
+    },
+    metrics_on ? &metrics.registry() : nullptr);
   try {
     pipeline.start();
   } catch (const std::exception& e) {
@@ -115,8 +121,10 @@ int main(int argc, char** argv) {
   gs.max_body = static_cast<std::size_t>(cfg.get(http_max_body));
   gs.answer_cache_bytes = static_cast<std::size_t>(cfg.get(cache_answer_max_bytes));
   gs.answer_cache_ttl = cfg.get(cache_l1_ttl);
-  cs::node::node_metrics metrics(system, pipeline.consumer(), pipeline.cache());
-  gs.metrics = &metrics.registry();
+  if (metrics_on) {
+    metrics.attach(system, pipeline, deps);
+    gs.metrics = &metrics.registry();
+  }
   cs::gateway::http_gateway gateway(system, pipeline.directory(), pipeline.cache(), gs);
   gateway.install(server);
 
@@ -125,9 +133,10 @@ int main(int argc, char** argv) {
     res.status = status;
     res.set_content(nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json");
   };
-  server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
+  if (metrics_on)
+    server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+    });
   server.Get("/debug/stats", [&](const httplib::Request&, httplib::Response& res) {
     caf::scoped_actor self{system};
     nlohmann::json out{{"node", name}};

@@ -79,10 +79,19 @@ cache_config cache_settings(const runtime::config& cfg) {
   return c;
 }
 
+// The handles readers record into; families declared by node_metrics.
+std::shared_ptr<const reader_probe> make_reader_probe(runtime::metrics::registry* m, const std::vector<interval>& intervals) {
+  if (m == nullptr) return nullptr;
+  auto p = std::make_shared<reader_probe>();
+  p->checkpoint_seconds = &m->histogram_of("candlestream_checkpoint_duration_seconds");
+  for (const auto& iv : intervals) p->finalised.push_back(&m->counter_of("candlestream_candles_finalised_total", {iv.to_string()}));
+  return p;
+}
+
 } // namespace
 
 node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
-                             std::function<void(const std::string&)> escalate)
+                             std::function<void(const std::string&)> escalate, runtime::metrics::registry* metrics)
   : sys_(sys) {
   commands_ = std::make_shared<consumer_commands>();
   directory_ = sys.spawn(directory_actor, 0);
@@ -90,16 +99,21 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
   for (std::int64_t i = 0; i < cfg.get(runtime::keys::postgres_writers); ++i) {
     auto d = db_config(cfg);
     d.maintenance = i == 0;
+    if (metrics != nullptr) {
+      d.batch_seconds = &metrics->histogram_of("candlestream_postgres_batch_duration_seconds");
+      d.batch_rows = &metrics->counter_of("candlestream_postgres_batch_rows_total");
+    }
     db_writers_.push_back(sys.spawn<caf::detached>(db_writer_actor, d));
   }
   const runtime::kafka_config kafka_base{{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)},
                                          {"client.id", cfg.get(runtime::keys::node_name)}};
   publisher_ = sys.spawn<caf::detached>(
-    publisher_actor, kafka_base,
+    counted_publisher_actor, kafka_base,
     publisher_topics{cfg.get(runtime::keys::kafka_topic_candles), cfg.get(runtime::keys::kafka_topic_dlq), cfg.get(runtime::keys::kafka_topic_late)},
-    cfg.get(runtime::keys::pipeline_publish_timeout));
+    cfg.get(runtime::keys::pipeline_publish_timeout), publisher_counters_);
   gap_verifier_ = sys.spawn<caf::detached>(gap_verifier_actor, kafka_base, cfg.get(runtime::keys::kafka_topic_events));
-  reader_peers peers{db_writer_hdl{}, publisher_, directory_, cache_, gap_verifier_, commands_, nullptr};
+  reader_peers peers{db_writer_hdl{}, publisher_, directory_, cache_, gap_verifier_, commands_, nullptr,
+                     make_reader_probe(metrics, cfg.get(runtime::keys::candle_intervals))};
   consumer_ = sys.spawn(kafka_consumer_actor, reader_template(cfg), peers, db_writers_);
   std::vector<caf::actor> supervised{caf::actor_cast<caf::actor>(directory_), caf::actor_cast<caf::actor>(cache_),
                                      caf::actor_cast<caf::actor>(publisher_), consumer_, gap_verifier_};
@@ -149,6 +163,10 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
 node_pipeline::~node_pipeline() { stop(); }
 
 void node_pipeline::start() { loop_->start(); }
+
+std::vector<poll_loop::partition_view> node_pipeline::partition_views() const {
+  return loop_ ? loop_->partitions() : std::vector<poll_loop::partition_view>{};
+}
 
 void node_pipeline::stop() {
   if (!loop_) return;

@@ -11,15 +11,20 @@
 #include <vector>
 
 #include "actors/kafka_consumer/poll_loop.hpp"
+#include "actors/publisher/publisher_core.hpp"
 #include "messages/protocols.hpp"
 #include "runtime/config/config.hpp"
+#include "runtime/metrics/registry.hpp"
 
 namespace cs::node {
 
 class node_pipeline {
 public:
   // `escalate` runs (on an actor thread) when a node service actor fails: the node must shut down.
-  node_pipeline(caf::actor_system& sys, const runtime::config& cfg, std::function<void(const std::string&)> escalate);
+  // `metrics` (may be null) must hold the node's families (node_metrics) and outlive the pipeline:
+  // readers and db_writers record into it as things happen.
+  node_pipeline(caf::actor_system& sys, const runtime::config& cfg, std::function<void(const std::string&)> escalate,
+                runtime::metrics::registry* metrics = nullptr);
   ~node_pipeline();
   void start();
   void stop();
@@ -27,6 +32,9 @@ public:
   const directory_hdl& directory() const { return directory_; }
   const cache_hdl& cache() const { return cache_; }
   const caf::actor& consumer() const { return consumer_; }
+  const publisher_counters& publisher_stats() const { return *publisher_counters_; }
+  // Empty before start() and after stop().
+  std::vector<poll_loop::partition_view> partition_views() const;
 
 private:
   caf::actor_system& sys_;
@@ -34,6 +42,7 @@ private:
   cache_hdl cache_;
   std::vector<db_writer_hdl> db_writers_;
   publisher_hdl publisher_;
+  std::shared_ptr<publisher_counters> publisher_counters_ = std::make_shared<publisher_counters>();
   caf::actor consumer_, root_, gap_verifier_;
   std::shared_ptr<consumer_commands> commands_;
   std::unique_ptr<poll_loop> loop_;

@@ -115,6 +115,8 @@ registry::family& registry::find(const std::string& name, kind k) {
 std::size_t registry::slot(family& f, const labels& values) {
   if (values.size() != f.label_names.size()) throw std::invalid_argument("metric " + f.name + ": wrong number of label values");
   auto [it, fresh] = f.index.try_emplace(values, f.index.size());
+  if (fresh) f.shown.push_back(1);
+  else f.shown[it->second] = 1;
   if (fresh) {
     if (f.k == kind::counter) f.counters.emplace_back();
     else if (f.k == kind::gauge) f.gauges.emplace_back();
@@ -141,6 +143,12 @@ histogram& registry::histogram_of(const std::string& name, const labels& values)
   return f.histograms[slot(f, values)];
 }
 
+void registry::forget_series(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  for (auto& f : families_)
+    if (f->name == name) std::fill(f->shown.begin(), f->shown.end(), 0);
+}
+
 void registry::add_collector(std::function<void(registry&)> collect) {
   std::lock_guard lock(mutex_);
   collectors_.push_back(std::move(collect));
@@ -156,11 +164,11 @@ std::string registry::render() {
   std::lock_guard lock(mutex_);
   std::string out;
   for (const auto& f : families_) {
-    if (f->index.empty()) continue; // a family without series says nothing (and stays valid)
     static constexpr std::string_view type_names[] = {"counter", "gauge", "histogram"};
     out.append("# HELP ").append(f->name).append(" ").append(f->help).append("\n");
     out.append("# TYPE ").append(f->name).append(" ").append(type_names[static_cast<int>(f->k)]).append("\n");
     for (const auto& [values, i] : f->index) {
+      if (!f->shown[i]) continue;
       if (f->k == kind::counter) {
         out.append(f->name);
         append_labels(out, f->label_names, values);

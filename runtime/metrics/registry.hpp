@@ -77,11 +77,17 @@ public:
   gauge& gauge_of(const std::string& name, const labels& values = {});
   histogram& histogram_of(const std::string& name, const labels& values = {});
 
+  // Hides every series of a family from render() until it is asked for again (counter_of,
+  // gauge_of, histogram_of): a collector that sets the series of things that can go away (a
+  // partition that moved to another node) calls it first. Handles stay valid.
+  void forget_series(const std::string& name);
+
   // Collectors run at render time to set gauges (and counters) from other sources: actor stats,
   // /proc. They run in registration order, under no lock of the registry.
   void add_collector(std::function<void(registry&)> collect);
 
-  // The text exposition format, families in declaration order, series in label order.
+  // The text exposition format, families in declaration order (each with its HELP and TYPE, even
+  // before it has a series), series in label order.
   std::string render();
 
   // Buckets for latencies in seconds: 0.5 ms .. 10 s.
@@ -95,6 +101,7 @@ private:
     std::vector<std::string> label_names;
     std::vector<double> bounds;
     std::map<labels, std::size_t> index; // label values -> series slot
+    std::vector<std::uint8_t> shown;      // per slot: rendered (see forget_series)
     std::deque<counter> counters;
     std::deque<gauge> gauges;
     std::deque<histogram> histograms;

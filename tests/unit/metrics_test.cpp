@@ -14,7 +14,7 @@ TEST_CASE("the registry renders the Prometheus text format", "[metrics]") {
   r.declare("cs_things_total", kind::counter, "Things counted.", {"partition"});
   r.declare("cs_level", kind::gauge, "A level.", {});
   r.declare("cs_wait_seconds", kind::histogram, "Waits.", {"route"}, {0.1, 1});
-  r.declare("cs_unused_total", kind::counter, "Never used: not rendered.", {});
+  r.declare("cs_unused_total", kind::counter, "Never used: only its HELP and TYPE.", {});
   r.counter_of("cs_things_total", {"3"}).inc(2);
   r.counter_of("cs_things_total", {"1"}).inc();
   r.gauge_of("cs_level").set(2.5);
@@ -36,7 +36,23 @@ TEST_CASE("the registry renders the Prometheus text format", "[metrics]") {
         "cs_wait_seconds_bucket{route=\"/a\\\"b\",le=\"1\"} 2\n"
         "cs_wait_seconds_bucket{route=\"/a\\\"b\",le=\"+Inf\"} 3\n"
         "cs_wait_seconds_sum{route=\"/a\\\"b\"} 7.75\n"
-        "cs_wait_seconds_count{route=\"/a\\\"b\"} 3\n");
+        "cs_wait_seconds_count{route=\"/a\\\"b\"} 3\n"
+        "# HELP cs_unused_total Never used: only its HELP and TYPE.\n"
+        "# TYPE cs_unused_total counter\n");
+}
+
+TEST_CASE("forgotten series are not rendered until they are set again", "[metrics]") {
+  registry r;
+  r.declare("cs_lag", kind::gauge, "Lag.", {"partition"});
+  auto& kept = r.gauge_of("cs_lag", {"0"});
+  r.gauge_of("cs_lag", {"1"}).set(5);
+  kept.set(3);
+  r.forget_series("cs_lag"); // both partitions left this node
+  kept.set(4);               // a handle still works, but is not shown
+  CHECK(r.render() == "# HELP cs_lag Lag.\n# TYPE cs_lag gauge\n");
+  r.gauge_of("cs_lag", {"0"}).set(7); // partition 0 came back
+  CHECK(r.render() == "# HELP cs_lag Lag.\n# TYPE cs_lag gauge\ncs_lag{partition=\"0\"} 7\n");
+  CHECK(&r.gauge_of("cs_lag", {"0"}) == &kept);
 }
 
 TEST_CASE("declarations are checked and collectors run at render time", "[metrics]") {
