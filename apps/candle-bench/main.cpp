@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   cs::bench::pipeline_options pipe;
   auto* pipe_cmd = app.add_subcommand("pipeline", "pre-load events, then time a candle-node until every offset is checkpointed; "
                                                   "compare with a bare librdkafka consumer (needs deploy/services up)");
-  pipe_cmd->add_flag("--json", pipe.json, "print one JSON object (events, events_per_sec, ceiling_events_per_sec, cpu_seconds, peak_rss_bytes, idle_rss_bytes, live_keys, rss_per_key_bytes)");
+  pipe_cmd->add_flag("--json", pipe.json, "print one JSON object (events, events_per_sec, ceiling_events_per_sec, cpu_seconds, peak_rss_bytes, idle_rss_bytes, live_keys, rss_per_key_bytes, scrapes, scrape_interval_s; with --metrics-pairs also the metrics_* keys)");
   pipe_cmd->add_option("--events", pipe.events, "events to pre-load")->check(CLI::PositiveNumber);
   pipe_cmd->add_option("--symbols", pipe.symbols, "symbols")->check(CLI::PositiveNumber);
   pipe_cmd->add_option("--market-rate", pipe.market_rate, "events per second of event time in the pre-loaded stream")
@@ -38,6 +38,12 @@ int main(int argc, char** argv) {
   pipe_cmd->add_option("--config", pipe.config_file, "candlestream config file (brokers, PostgreSQL, node settings)");
   pipe_cmd->add_option("--timeout", pipe.timeout_s, "seconds to wait for the node");
   pipe_cmd->add_flag("--keep-topic", pipe.keep_topic, "do not delete the benchmark topic");
+  pipe_cmd->add_option("--scrape-interval", pipe.scrape_interval_s, "seconds between GET /metrics of the timed node, as Prometheus would (0: never)")
+    ->check(CLI::NonNegativeNumber);
+  pipe_cmd->add_option("--metrics-pairs", pipe.metrics_pairs, "after the main run, this many pairs of runs with node.metrics off and on "
+                                                              "(alternating order): metrics_off/on_events_per_sec, metrics_overhead_pct, "
+                                                              "metrics_off/on_cpu_seconds, metrics_cpu_overhead_pct")
+    ->check(CLI::NonNegativeNumber);
 
   cs::bench::http_options http;
   auto* http_cmd = app.add_subcommand("http", "feed a candle-node, then load its read API with wrk: a 300-candle answer from L1, "

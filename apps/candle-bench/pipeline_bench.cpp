@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -150,9 +151,10 @@ proc_usage usage_of(pid_t pid) {
 
 // A candle-node on `topic`, its output in `log_path`.
 pid_t start_node(const std::string& node, const std::string& topic, const std::string& name, const std::string& port,
-                 const std::string& config_file, const std::string& log_path) {
+                 const std::string& config_file, const std::string& log_path, bool metrics = true) {
   std::vector<std::string> node_args = {node, "--kafka.topic.events=" + topic, "--kafka.group=" + name,
-                                        "--node.name=" + name, "--node.http-port=" + port, "--candle.idle-timeout=1h"};
+                                        "--node.name=" + name, "--node.http-port=" + port, "--candle.idle-timeout=1h",
+                                        std::string("--node.metrics=") + (metrics ? "true" : "false")};
   if (!config_file.empty()) node_args.insert(node_args.begin() + 1, {"--config", config_file});
   return spawn(std::move(node_args), log_path);
 }
@@ -194,6 +196,88 @@ long idle_node_rss(runtime::kafka_admin& admin, const std::string& node, const s
   return rss;
 }
 
+// GETs /metrics every `interval_s` on its own thread until destroyed, as Prometheus would.
+class scraper {
+public:
+  scraper(const std::string& port, double interval_s) {
+    if (interval_s <= 0) return;
+    thread_ = std::thread([this, port, interval_s] {
+      httplib::Client c("127.0.0.1", std::stoi(port));
+      c.set_read_timeout(std::chrono::seconds(10));
+      auto next = clock_type::now();
+      while (!stop_.load()) {
+        if (clock_type::now() >= next) {
+          if (auto r = c.Get("/metrics"); r && r->status == 200) ++scrapes_;
+          next += std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(interval_s));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    });
+  }
+  ~scraper() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+  }
+  scraper(const scraper&) = delete;
+  scraper& operator=(const scraper&) = delete;
+  std::size_t scrapes() const { return scrapes_.load(); }
+
+private:
+  std::atomic<bool> stop_{false};
+  std::atomic<std::size_t> scrapes_{0};
+  std::thread thread_;
+};
+
+struct node_run {
+  bool ok = false;
+  double elapsed = 0; // node start until every offset was checkpointed
+  proc_usage usage;
+  double live_keys = 0;
+  std::size_t scrapes = 0;
+};
+
+// Starts a node on `topic` (a fresh group `name`), waits until every offset is checkpointed in
+// PostgreSQL, stops it. The topic's rows must have been deleted before.
+node_run time_node(const pipeline_options& opt, const std::string& node, const std::string& topic, const std::string& name,
+                   const std::string& port, bool metrics, runtime::pg_client& pg, std::ostream& log) {
+  node_run run;
+  const std::string node_log = "/tmp/candle-bench-node-" + name + ".log";
+  const auto t0 = clock_type::now();
+  const pid_t pid = start_node(node, topic, name, port, opt.config_file, node_log, metrics);
+  std::int64_t done = 0;
+  {
+    scraper s(port, metrics ? opt.scrape_interval_s : 0);
+    while (seconds_since(t0) < opt.timeout_s) {
+      done = committed_total(pg, topic);
+      run.usage = usage_of(pid);
+      if (done >= static_cast<std::int64_t>(opt.events)) break;
+      if (exited(pid)) {
+        log << "candle-node exited early; see " << node_log << "\n";
+        return run;
+      }
+      std::this_thread::sleep_for(progress_poll);
+    }
+    run.elapsed = seconds_since(t0);
+    run.scrapes = s.scrapes();
+  }
+  // Live keys: candle actors alive once everything is checkpointed (none retired within a run).
+  for (const auto& p : partition_stats(port)) run.live_keys += p.value("candle_actors", 0.0);
+  stop_child(pid);
+  if (done < static_cast<std::int64_t>(opt.events)) {
+    log << "timed out: " << done << " of " << opt.events << " offsets checkpointed; see " << node_log << "\n";
+    return run;
+  }
+  run.ok = true;
+  return run;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 } // namespace
 
 int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& out) {
@@ -225,51 +309,65 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   const auto node = (std::filesystem::path(argv0).parent_path() / "../candle-node/candle-node").lexically_normal().string();
   const std::string port = std::to_string(cfg.get(runtime::keys::node_http_port) + 100);
   const long idle_rss = idle_node_rss(admin, node, id, opt.partitions, port, opt.config_file, log);
-  const std::string node_log = std::string("/tmp/candle-bench-node-") + id + ".log";
   // From here on the run has rows in PostgreSQL as well as its topic.
   auto discard = [&] {
     cleanup();
     delete_rows(*pg, topic, log);
   };
-  const auto t0 = clock_type::now();
-  const pid_t pid = start_node(node, topic, "bench-" + id, port, opt.config_file, node_log);
-  std::int64_t done = 0;
-  proc_usage usage;
-  while (seconds_since(t0) < opt.timeout_s) {
-    done = committed_total(*pg, topic);
-    usage = usage_of(pid);
-    if (done >= static_cast<std::int64_t>(opt.events)) break;
-    if (exited(pid)) {
-      log << "candle-node exited early; see " << node_log << "\n";
-      return discard(), 1;
+  const auto main_run = time_node(opt, node, topic, "bench-" + id, port, true, *pg, log);
+  delete_rows(*pg, topic, log);
+  if (!main_run.ok) return discard(), 1;
+  const double elapsed = main_run.elapsed;
+  const auto& usage = main_run.usage;
+  const double live_keys = main_run.live_keys;
+  // Metrics off and on, alternating which goes first, each from an empty database.
+  std::vector<double> rate_off, rate_on, cpu_off, cpu_on;
+  for (int pair = 0; pair < opt.metrics_pairs; ++pair)
+    for (int k = 0; k < 2; ++k) {
+      const bool on = (pair + k) % 2 == 1;
+      const auto name = "bench-" + id + "-" + std::to_string(pair) + (on ? "-on" : "-off");
+      const auto r = time_node(opt, node, topic, name, port, on, *pg, log);
+      delete_rows(*pg, topic, log);
+      if (!r.ok) return discard(), 1;
+      (on ? rate_on : rate_off).push_back(static_cast<double>(opt.events) / r.elapsed);
+      (on ? cpu_on : cpu_off).push_back(r.usage.cpu_seconds);
+      log << "metrics " << (on ? "on " : "off") << ": " << static_cast<double>(opt.events) / r.elapsed << " events/s, "
+          << r.usage.cpu_seconds << " CPU s" << (on ? ", " + std::to_string(r.scrapes) + " scrapes" : std::string()) << "\n";
     }
-    std::this_thread::sleep_for(progress_poll);
-  }
-  const double elapsed = seconds_since(t0);
-  // Live keys: candle actors alive once everything is checkpointed (none retired within a run).
-  double live_keys = 0;
-  for (const auto& p : partition_stats(port)) live_keys += p.value("candle_actors", 0.0);
-  stop_child(pid);
-  discard();
-  if (done < static_cast<std::int64_t>(opt.events)) {
-    log << "timed out: " << done << " of " << opt.events << " offsets checkpointed; see " << node_log << "\n";
-    return 1;
-  }
+  cleanup();
   const double rate = static_cast<double>(opt.events) / elapsed;
   // (peak RSS - RSS with no keys) / live keys; 0 when either is unknown.
   const double rss_per_key = live_keys > 0 && idle_rss > 0 ? static_cast<double>(usage.peak_rss_bytes - idle_rss) / live_keys : 0;
+  const double on_rate = median(rate_on), off_rate = median(rate_off), on_cpu = median(cpu_on), off_cpu = median(cpu_off);
+  const double rate_overhead = off_rate > 0 ? 100.0 * (off_rate - on_rate) / off_rate : 0;
+  const double cpu_overhead = off_cpu > 0 ? 100.0 * (on_cpu - off_cpu) / off_cpu : 0;
   if (opt.json) {
-    out << R"({"events":)" << opt.events << R"(,"events_per_sec":)" << rate << R"(,"ceiling_events_per_sec":)" << ceiling
-        << R"(,"cpu_seconds":)" << usage.cpu_seconds << R"(,"peak_rss_bytes":)" << usage.peak_rss_bytes
-        << R"(,"idle_rss_bytes":)" << idle_rss << R"(,"live_keys":)" << live_keys << R"(,"rss_per_key_bytes":)" << rss_per_key << "}\n";
+    nlohmann::json j{{"events", opt.events}, {"events_per_sec", rate}, {"ceiling_events_per_sec", ceiling},
+                     {"cpu_seconds", usage.cpu_seconds}, {"peak_rss_bytes", usage.peak_rss_bytes}, {"idle_rss_bytes", idle_rss},
+                     {"live_keys", live_keys}, {"rss_per_key_bytes", rss_per_key}, {"scrapes", main_run.scrapes},
+                     {"scrape_interval_s", opt.scrape_interval_s}};
+    if (opt.metrics_pairs > 0) {
+      j["metrics_pairs"] = opt.metrics_pairs;
+      j["metrics_off_events_per_sec"] = off_rate;
+      j["metrics_on_events_per_sec"] = on_rate;
+      j["metrics_overhead_pct"] = rate_overhead;
+      j["metrics_off_cpu_seconds"] = off_cpu;
+      j["metrics_on_cpu_seconds"] = on_cpu;
+      j["metrics_cpu_overhead_pct"] = cpu_overhead;
+    }
+    out << j.dump() << "\n";
   } else {
     out << "pipeline:       " << rate << " events/s end to end (" << opt.events << " events, " << elapsed
-        << " s from node start until every offset was checkpointed in PostgreSQL)\n"
+        << " s from node start until every offset was checkpointed in PostgreSQL; metrics scraped " << main_run.scrapes << " times)\n"
         << "ceiling:        " << ceiling << " events/s (bare librdkafka consumer, same topic)\n"
         << "ratio:          " << 100.0 * rate / ceiling << " % of the ceiling\n"
         << "node CPU:       " << usage.cpu_seconds << " s user+system\n"
         << "node peak RSS:  " << usage.peak_rss_bytes / (kib * kib) << " MiB (" << idle_rss / (kib * kib)
         << " MiB with no keys; " << live_keys << " live keys, " << rss_per_key << " bytes each)\n";
+    if (opt.metrics_pairs > 0)
+      out << "metrics off:    " << off_rate << " events/s, " << off_cpu << " CPU s (median of " << opt.metrics_pairs << ")\n"
+          << "metrics on:     " << on_rate << " events/s, " << on_cpu << " CPU s (scraped every " << opt.scrape_interval_s << " s)\n"
+          << "overhead:       " << rate_overhead << " % of the rate, " << cpu_overhead << " % more CPU\n";
   }
   return 0;
 }

@@ -17,6 +17,12 @@ struct pipeline_options {
   std::string config_file; // passed to candle-node and used for brokers/PostgreSQL; "" = defaults
   double timeout_s = 900;  // give up waiting for the node after this
   bool keep_topic = false;
+  // The timed node is scraped (GET /metrics) this often, as Prometheus would; 0: never.
+  double scrape_interval_s = 1;
+  // After the main run, this many pairs of runs of the same topic, one with node.metrics=false
+  // and one with metrics on and scraped, in alternating order: medians of each side and the
+  // overhead of metrics. 0: none.
+  int metrics_pairs = 0;
 };
 
 // Pre-loads events into a fresh topic, measures a bare librdkafka consumer reading them (the
