@@ -87,6 +87,8 @@ void reader_logic::restart(restart_reason reason, const std::string& why) {
   const auto inc = stand_down(decision.escalate ? reader_phase::stalled : reader_phase::restarting, why);
   ++st.restarts_done;
   ++st.restarts_by_reason[static_cast<std::size_t>(reason)];
+  if (peers_.probe && peers_.probe->restarts[static_cast<std::size_t>(reason)] != nullptr)
+    peers_.probe->restarts[static_cast<std::size_t>(reason)]->inc();
   self_->delayed_send(self_, ns(delay), retry_atom::value, inc);
 }
 

@@ -7,7 +7,6 @@
 #include <map>
 
 #include "dependency_checks.hpp"
-#include "actors/partition_reader/restart_reason.hpp"
 #include "node_pipeline.hpp"
 #include "runtime/metrics/process_metrics.hpp"
 
@@ -30,7 +29,7 @@ void declare_families(registry& r) {
   r.declare("candlestream_checkpoint_failures_total", kind::counter, "Checkpoints that failed (collect timeout, Kafka publish, PostgreSQL commit), per partition; each restarts the partition.", p);
   r.declare("candlestream_checkpoint_duration_seconds", kind::histogram, "Checkpoints from their collect to their commit.", {}, registry::latency_buckets());
   r.declare("candlestream_partition_restarts_total", kind::counter, "Restarts of a partition from its last checkpoint, per partition.", p);
-  r.declare("candlestream_restarts_total", kind::counter, "Partition restarts from the last checkpoint, per reason.", {"reason"});
+  r.declare("candlestream_restarts_total", kind::counter, "Partition restarts from the last checkpoint on this node since it started, per reason.", {"reason"});
   r.declare("candlestream_partition_next_offset", kind::gauge, "Next offset the partition's reader expects.", p);
   r.declare("candlestream_partition_committed_offset", kind::gauge, "Offset up to which the partition is checkpointed in PostgreSQL.", p);
   r.declare("candlestream_partition_watermark_seconds", kind::gauge, "Event-time watermark of the partition (epoch seconds).", p);
@@ -85,7 +84,6 @@ void collect_partitions(registry& r, caf::actor_system& sys, const node_pipeline
   std::map<std::int32_t, poll_loop::partition_view> views;
   for (const auto& v : pipeline.partition_views()) views[v.partition] = v;
   double actors = 0, mailbox_max = 0, paused = 0;
-  std::map<std::string, double> restarts; // by reason, over partitions
   for (const auto& p : parts) {
     const auto partition = p.value("partition", -1);
     const std::string id = std::to_string(partition);
@@ -100,8 +98,6 @@ void collect_partitions(registry& r, caf::actor_system& sys, const node_pipeline
     if (p.contains("invalid_by_reason"))
       for (const auto& [reason, n] : p["invalid_by_reason"].items())
         r.counter_of("candlestream_events_invalid_total", {id, reason}).set_total(n.get<double>());
-    if (p.contains("restarts_by_reason"))
-      for (const auto& [reason, n] : p["restarts_by_reason"].items()) restarts[reason] += n.get<double>();
     const double next = p.value("next_offset", 0.0);
     r.gauge_of("candlestream_partition_next_offset", {id}).set(next);
     r.gauge_of("candlestream_partition_committed_offset", {id}).set(p.value("committed_offset", 0.0));
@@ -118,11 +114,6 @@ void collect_partitions(registry& r, caf::actor_system& sys, const node_pipeline
     }
     actors += p.value("candle_actors", 0.0);
     mailbox_max = std::max(mailbox_max, p.value("mailbox", 0.0));
-  }
-  // Totals of the partitions this node holds now, every reason shown (0 until it happens).
-  for (std::size_t i = 0; i < restart_reason_count; ++i) {
-    const std::string reason(to_string(static_cast<restart_reason>(i)));
-    r.counter_of("candlestream_restarts_total", {reason}).set_total(restarts[reason]);
   }
   r.gauge_of("candlestream_partitions_assigned").set(static_cast<double>(parts.size()));
   r.gauge_of("candlestream_partitions_paused").set(paused);

@@ -85,6 +85,8 @@ std::shared_ptr<const reader_probe> make_reader_probe(runtime::metrics::registry
   auto p = std::make_shared<reader_probe>();
   p->checkpoint_seconds = &m->histogram_of("candlestream_checkpoint_duration_seconds");
   for (const auto& iv : intervals) p->finalised.push_back(&m->counter_of("candlestream_candles_finalised_total", {iv.to_string()}));
+  for (std::size_t i = 0; i < restart_reason_count; ++i) // every reason shown, 0 until it happens
+    p->restarts[i] = &m->counter_of("candlestream_restarts_total", {std::string(to_string(static_cast<restart_reason>(i)))});
   return p;
 }
 
