@@ -16,6 +16,12 @@ pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 # SHA-1 of the Redis L2 script, so writes can call it by digest (EVALSHA).
 find_package(OpenSSL REQUIRED)
+# Boost.Beast and Asio, header-only (Debian's libboost-dev): the WebSocket server of /ws.
+find_package(Boost 1.74 REQUIRED)
+add_library(beast INTERFACE)
+target_include_directories(beast SYSTEM INTERFACE ${Boost_INCLUDE_DIRS})
+target_compile_definitions(beast INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_link_libraries(beast INTERFACE Threads::Threads)
 
 # CAF 0.17 ships neither a CMake package nor a pkg-config file.
 find_library(CAF_CORE_LIB caf_core REQUIRED)

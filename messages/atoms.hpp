@@ -33,5 +33,10 @@ using gap_atom = caf::atom_constant<caf::atom("gap")>;             // gap verifi
 using collected_atom = caf::atom_constant<caf::atom("collected")>; // reader: a candle actor's part of a checkpoint
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;   // reader: a checkpoint's collect timed out
 using watermark_atom = caf::atom_constant<caf::atom("watermark")>; // reader: the partition watermark now
+using watch_atom = caf::atom_constant<caf::atom("watch")>;         // candle actor: push changes to a live hub
+using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;     // candle actor: stop pushing to it
+using update_atom = caf::atom_constant<caf::atom("update")>;       // live hub: a watched key changed
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>; // live hub: a session wants a key
+using drop_atom = caf::atom_constant<caf::atom("drop")>;           // live hub: a session ended
 
 } // namespace cs

@@ -22,6 +22,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<candle>>("std::vector<cs::candle>");
   cfg.add_message_type<recent_candles>("cs::recent_candles");
   cfg.add_message_type<final_span>("cs::final_span");
+  cfg.add_message_type<live_update>("cs::live_update");
   cfg.add_message_type<std::vector<final_span>>("std::vector<cs::final_span>");
   cfg.add_message_type<range_request>("cs::range_request");
   cfg.add_message_type<range_reply>("cs::range_reply");

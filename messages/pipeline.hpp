@@ -93,6 +93,19 @@ typename Inspector::result_type inspect(Inspector& f, final_span& x) {
   return f(caf::meta::type_name("final_span"), x.key, x.from, x.to, x.candles);
 }
 
+// What a watched candle actor pushes to its live hubs (actors/live_push/) after a change: the
+// candles it finalised (ascending) and its live candles as they are now (ascending).
+struct live_update {
+  candle_key key;
+  std::vector<candle> finals;
+  std::vector<candle> live;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, live_update& x) {
+  return f(caf::meta::type_name("live_update"), x.key, x.finals, x.live);
+}
+
 // A record for the dead-letter or late topic: the original payload and why.
 struct diverted_event {
   std::int32_t partition = -1;

@@ -27,6 +27,16 @@ using cache_hdl = caf::typed_actor<
   caf::replies_to<series_atom, std::string, std::int64_t>::with<std::vector<series_info>>, // symbol prefix, limit
   caf::replies_to<stats_atom>::with<cache_stats>>;
 
+// A node's fan-out of candle changes to its WebSocket sessions (actors/live_push/): candle actors
+// push to it, sessions (by number) subscribe through it.
+using live_hub_hdl = caf::typed_actor<
+  caf::reacts_to<update_atom, live_update>,                // a watched candle actor changed
+  caf::reacts_to<subscribe_atom, std::uint64_t, candle_key>,   // session, key
+  caf::reacts_to<unwatch_atom, std::uint64_t, candle_key>,     // session, key: unsubscribed
+  caf::reacts_to<drop_atom, std::uint64_t>,                    // the session ended
+  caf::reacts_to<tick_atom>,                                   // re-watch keys whose actor was gone
+  caf::replies_to<stats_atom>::with<std::uint64_t, std::uint64_t>>; // sessions, watched keys
+
 // One per (symbol, interval): owns that key's live candles (actors/candle/). Its partition
 // reader spawned it and is the only sender of apply/advance/collect/committed/restore.
 using candle_actor_hdl = caf::typed_actor<
@@ -40,7 +50,11 @@ using candle_actor_hdl = caf::typed_actor<
   caf::reacts_to<restore_atom, std::vector<candle>>,                 // live candles from the partition's checkpoint
   caf::replies_to<live_atom>::with<std::vector<candle>>,             // "live candle?" for queries and the console
   caf::replies_to<recent_atom>::with<recent_candles>,                // uncommitted finals + live, with frontiers
-  caf::reacts_to<crash_atom>>;                                       // fault injection, only when enabled at spawn
+  caf::reacts_to<crash_atom>,                                        // fault injection, only when enabled at spawn
+  // Push every change (finals, the live candles after a batch) to this hub until unwatched;
+  // the hub gets the current state at once.
+  caf::reacts_to<watch_atom, live_hub_hdl>,
+  caf::reacts_to<unwatch_atom, live_hub_hdl>>;
 
 // (symbol, interval) -> candle actor, filled by the partition readers (actors/cluster/).
 using directory_hdl = caf::typed_actor<

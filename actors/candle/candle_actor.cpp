@@ -2,6 +2,7 @@
 
 #include <caf/send.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -12,14 +13,22 @@ candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<
   self->state.keeper = candle_keeper(std::move(symbol), iv);
   // Final candles go to the cache as soon as they exist (write-through); PostgreSQL gets them at
   // the next checkpoint.
-  auto share = [self, cache = peers.cache](final_span&& span) {
+  // Watching hubs get the finals and the live candles after every change; an unwatched actor
+  // (almost all of them) pays one empty() check.
+  auto share = [self, cache = peers.cache](final_span&& span, bool live_changed) {
+    auto& st = self->state;
+    if (!st.watchers.empty() && (live_changed || !span.candles.empty())) {
+      live_update u{span.key, span.candles, st.keeper.live()};
+      u.key = {st.keeper.symbol(), st.keeper.iv()};
+      for (const auto& w : st.watchers) self->send(w, update_atom::value, u);
+    }
     if (cache && !span.candles.empty()) self->send(cache, final_atom::value, std::move(span));
   };
   const auto timeout = std::chrono::nanoseconds(peers.timeout);
   const auto reader = peers.reader;
   return {
-    [=](apply_atom, const event_slice& slice) { share(self->state.keeper.apply(*slice.events, slice.watermark_after)); },
-    [=](advance_atom, timestamp_ns watermark) { share(self->state.keeper.advance(watermark)); },
+    [=](apply_atom, const event_slice& slice) { share(self->state.keeper.apply(*slice.events, slice.watermark_after), true); },
+    [=](advance_atom, timestamp_ns watermark) { share(self->state.keeper.advance(watermark), false); },
     // anon_send: a typed actor may not send() to the dynamically typed reader.
     [=](collect_atom, std::uint64_t ticket) { caf::anon_send(reader, collected_atom::value, ticket, self->state.keeper.collect()); },
     [=](committed_atom) { self->state.keeper.committed(); },
@@ -33,11 +42,21 @@ candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<
       auto rp = self->make_response_promise<recent_candles>();
       self->request(reader, timeout, watermark_atom::value)
         .then([=](timestamp_ns watermark) mutable {
-                share(self->state.keeper.advance(watermark));
+                share(self->state.keeper.advance(watermark), false);
                 rp.deliver(self->state.keeper.recent());
               },
               [=](caf::error&) mutable { rp.deliver(self->state.keeper.recent()); }); // what it knows: behind, never ahead
       return rp;
+    },
+    [=](watch_atom, const live_hub_hdl& hub) {
+      auto& w = self->state.watchers;
+      if (std::find(w.begin(), w.end(), hub) == w.end()) w.push_back(hub);
+      // The current state at once: the hub's sessions resume from the cache up to here.
+      self->send(hub, update_atom::value, live_update{{self->state.keeper.symbol(), self->state.keeper.iv()}, {}, self->state.keeper.live()});
+    },
+    [=](unwatch_atom, const live_hub_hdl& hub) {
+      auto& w = self->state.watchers;
+      w.erase(std::remove(w.begin(), w.end(), hub), w.end());
     },
     [=](crash_atom) {
       // Exceptions end the actor with an error: its supervisor (the reader) restores it.

@@ -7,6 +7,8 @@
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <vector>
+
 #include "actors/candle/candle_keeper.hpp"
 #include "messages/protocols.hpp"
 
@@ -15,6 +17,8 @@ namespace cs {
 struct candle_actor_state {
   candle_actor_state() : keeper("", interval{}) {}
   candle_keeper keeper;
+  // Live hubs of WebSocket sessions watching this key (usually none; one per watching node).
+  std::vector<live_hub_hdl> watchers;
   static inline const char* name = "candle";
 };
 

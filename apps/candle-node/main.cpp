@@ -18,6 +18,10 @@
 #include "messages/candle_json.hpp"
 #include "actors/http_gateway/http_gateway.hpp"
 #include "actors/http_gateway/server_settings.hpp"
+#include "actors/http_gateway/http_listener.hpp"
+#include "actors/live_push/live_hub.hpp"
+#include "actors/live_push/ws_server.hpp"
+#include "live_history.hpp"
 #include "node_metrics.hpp"
 #include "node_pipeline.hpp"
 #include "partition_health.hpp"
@@ -85,7 +89,7 @@ int main(int argc, char** argv) {
 
   // The HTTP port is bound before the pipeline takes any partition: a node that cannot serve
   // fails before it joins the consumer group.
-  httplib::Server server;
+  cs::gateway::http_listener server; // cpp-httplib, with /ws connections handed to the WebSocket server
   cs::gateway::tune_http_server(server, static_cast<std::size_t>(cfg.get(cs::runtime::keys::http_threads)));
   const auto& host = cfg.get(cs::runtime::keys::node_http_host);
   const auto port = static_cast<int>(cfg.get(cs::runtime::keys::node_http_port));
@@ -121,8 +125,25 @@ int main(int argc, char** argv) {
   gs.max_body = static_cast<std::size_t>(cfg.get(http_max_body));
   gs.answer_cache_bytes = static_cast<std::size_t>(cfg.get(cache_answer_max_bytes));
   gs.answer_cache_ttl = cfg.get(cache_l1_ttl);
+  // Live push: WebSocket sessions on the HTTP port, fed by the node's live hub.
+  cs::live::ws_settings ws_cfg;
+  ws_cfg.session.live_interval = cfg.get(ws_live_interval);
+  ws_cfg.session.max_queue_bytes = static_cast<std::size_t>(cfg.get(ws_max_queue_bytes));
+  ws_cfg.session.max_subscriptions = static_cast<std::size_t>(cfg.get(ws_max_subscriptions));
+  ws_cfg.protocol.max_frame_bytes = static_cast<std::size_t>(cfg.get(ws_max_frame_bytes));
+  ws_cfg.protocol.max_subscriptions = ws_cfg.session.max_subscriptions;
+  ws_cfg.max_sessions = static_cast<std::size_t>(cfg.get(ws_max_sessions));
+  ws_cfg.max_sessions_per_address = static_cast<std::size_t>(cfg.get(ws_max_sessions_per_address));
+  ws_cfg.idle_timeout = cfg.get(ws_idle_timeout);
+  ws_cfg.threads = static_cast<std::size_t>(cfg.get(ws_threads));
+  cs::live::ws_server ws(ws_cfg, cs::node::make_history_reader(system, pipeline.directory(), pipeline.cache(), gs.timeout,
+                                                               cfg.get(http_max_limit), cfg.get(ws_max_resume_candles)));
+  auto hub = system.spawn(cs::live::live_hub, pipeline.directory(), ws.registry(), cs::ns_per_s);
+  ws.start(hub);
+  server.on_websocket("/ws", [&ws](socket_t sock) { ws.adopt(sock); });
   if (metrics_on) {
     metrics.attach(system, pipeline, deps);
+    metrics.attach_ws(ws);
     gs.metrics = &metrics.registry();
   }
   cs::gateway::http_gateway gateway(system, pipeline.directory(), pipeline.cache(), gs);
@@ -194,6 +215,8 @@ int main(int argc, char** argv) {
   server.listen_after_bind();
   running_server = nullptr;
   cs::runtime::log_info(component, name + " stopping: final checkpoints");
+  ws.stop();
+  caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);
   pipeline.stop();
   cs::runtime::log_info(component, name + (escalated ? " stopped after a failure (see above)" : " stopped"));
   return escalated ? 1 : 0;

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "dependency_checks.hpp"
+#include "actors/live_push/ws_server.hpp"
 #include "node_pipeline.hpp"
 #include "runtime/metrics/process_metrics.hpp"
 
@@ -55,6 +56,14 @@ void declare_families(registry& r) {
   r.declare("candlestream_cache_l1_entries", kind::gauge, "L1 blocks held.", {});
   r.declare("candlestream_cache_postgres_reads_total", kind::counter, "PostgreSQL reads of the read path.", {});
   r.declare("candlestream_cache_l2_up", kind::gauge, "1 when the last L2 (Redis) operation succeeded.", {});
+  // Live push (WebSocket /ws).
+  r.declare("candlestream_ws_sessions", kind::gauge, "WebSocket sessions open.", {});
+  r.declare("candlestream_ws_sessions_total", kind::counter, "WebSocket sessions accepted.", {});
+  r.declare("candlestream_ws_refused_total", kind::counter, "WebSocket handshakes refused by the session limits.", {});
+  r.declare("candlestream_ws_messages_sent_total", kind::counter, "WebSocket frames sent (candles, acks, errors).", {});
+  r.declare("candlestream_ws_slow_client_drops_total", kind::counter, "WebSocket sessions closed for not keeping up (1008).", {});
+  r.declare("candlestream_ws_bad_frames_total", kind::counter, "WebSocket client frames answered with an error frame.", {});
+  r.declare("candlestream_ws_resumes_total", kind::counter, "History reads for WebSocket resumes (since, or after a re-watch).", {});
   // The node itself.
   r.declare("candlestream_dependency_up", kind::gauge, "1 when the dependency answered its readiness check at the scrape.", {"dependency"});
   r.declare("candlestream_scrape_errors_total", kind::counter, "Actors that did not answer a metrics scrape in time.", {"actor"});
@@ -157,6 +166,19 @@ void node_metrics::attach(caf::actor_system& sys, const node_pipeline& pipeline,
   registry_.add_collector([&pipeline](runtime::metrics::registry& r) { collect_publisher(r, pipeline.publisher_stats()); });
   registry_.add_collector([&deps](runtime::metrics::registry& r) {
     for (const auto& d : deps.run()) r.gauge_of("candlestream_dependency_up", {d.name}).set(d.ok ? 1 : 0);
+  });
+}
+
+void node_metrics::attach_ws(const live::ws_server& ws) {
+  registry_.add_collector([&ws](runtime::metrics::registry& r) {
+    const auto c = ws.stats();
+    r.gauge_of("candlestream_ws_sessions").set(static_cast<double>(c.sessions));
+    r.counter_of("candlestream_ws_sessions_total").set_total(static_cast<double>(c.sessions_total));
+    r.counter_of("candlestream_ws_refused_total").set_total(static_cast<double>(c.refused));
+    r.counter_of("candlestream_ws_messages_sent_total").set_total(static_cast<double>(c.messages_sent));
+    r.counter_of("candlestream_ws_slow_client_drops_total").set_total(static_cast<double>(c.slow_drops));
+    r.counter_of("candlestream_ws_bad_frames_total").set_total(static_cast<double>(c.bad_frames));
+    r.counter_of("candlestream_ws_resumes_total").set_total(static_cast<double>(c.resumes));
   });
 }
 

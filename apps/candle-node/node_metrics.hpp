@@ -18,6 +18,12 @@
 namespace cs::node {
 
 class node_pipeline;
+}
+namespace cs::live {
+class ws_server;
+}
+namespace cs::node {
+
 class dependency_checks;
 
 class node_metrics {
@@ -26,6 +32,8 @@ public:
   runtime::metrics::registry& registry() { return registry_; }
   // Adds the scrape-time collectors. `pipeline` and `deps` must outlive every render().
   void attach(caf::actor_system& sys, const node_pipeline& pipeline, dependency_checks& deps);
+  // The WebSocket server's counters; `ws` must outlive every render().
+  void attach_ws(const live::ws_server& ws);
   std::string render() { return registry_.render(); }
 
 private:

@@ -75,6 +75,17 @@ inline const integer_key http_rate_limit{"http.rate-limit", "1000", "requests pe
 inline const integer_key http_rate_burst{"http.rate-burst", "2000", "token bucket size per client address", {1, 100'000'000}};
 inline const byte_size_key http_max_body{"http.max-body", "64k", "larger request bodies are refused with 413", {1024, 64 << 20}};
 
+// --- Live push: WebSocket /ws (docs/api.md) ---
+inline const duration_key ws_live_interval{"ws.live-interval", "250ms", "a forming candle is pushed to a session at most this often per key (its newest state is always sent last)", {0, ns_per_min}};
+inline const byte_size_key ws_max_queue_bytes{"ws.max-queue-bytes", "1m", "frames waiting for one session; a client that lets more pile up is disconnected (close code 1008)", {4096, std::int64_t{1} << 30}};
+inline const byte_size_key ws_max_frame_bytes{"ws.max-frame-bytes", "64k", "larger client frames close the session (close code 1009)", {256, 16 << 20}};
+inline const integer_key ws_max_subscriptions{"ws.max-subscriptions", "1000", "subscriptions one session may hold", {1, 1'000'000}};
+inline const integer_key ws_max_sessions{"ws.max-sessions", "10000", "WebSocket sessions one node holds; more are refused (503)", {1, 10'000'000}};
+inline const integer_key ws_max_sessions_per_address{"ws.max-sessions-per-address", "1000", "WebSocket sessions from one client address; more are refused (429)", {1, 10'000'000}};
+inline const duration_key ws_idle_timeout{"ws.idle-timeout", "60s", "a session that answers no ping for this long is closed (pings go out at half of it)", {ns_per_s, ns_per_day}};
+inline const integer_key ws_threads{"ws.threads", "1", "threads serving WebSocket sessions", {1, 64}};
+inline const integer_key ws_max_resume_candles{"ws.max-resume-candles", "2000", "final candles a resume (since) may read per key (they go through the session queue, so keep them within ws.max-queue-bytes at about 350 bytes each); beyond that the client gets an error frame (resume_incomplete) and reads the rest with /api/v1/candles", {1, 100'000'000}};
+
 // --- Logging ---
 inline const text_key log_level{"log.level", "info", "default log level of every component: debug, info, warn, error"};
 inline const text_key log_levels{"log.levels", "none", "per-component levels overriding log.level, e.g. partition_reader=debug,db_writer=warn (none: no overrides)"};

@@ -1,0 +1,176 @@
+"""A WebSocket client against a real node's /ws (tests/integration/live/ws.sh).
+
+1. Protocol: subscribe/unsubscribe acks, ping/pong with id, and an error frame (with the right
+   code) for each kind of bad frame, the session staying open after each.
+2. Resume under random cuts: until the deadline, connect, subscribe every key with `since` = the
+   openTime of the last final candle received so far, read for a random while, then cut the
+   connection (a close frame or an abrupt TCP reset, at random). Within a connection finals come
+   in strictly increasing openTime after `since`, and no live update is older than the last
+   final of its key. At the end the finals received across all connections must equal, field for
+   field and without gap or duplicate, the closed candles the REST API returns.
+Exit status 0 when everything holds; every failure is printed.
+"""
+import argparse
+import asyncio
+import json
+import random
+import sys
+import urllib.request
+
+import websockets
+
+FIELDS = ["openTime", "closeTime", "open", "high", "low", "close", "volume", "bidSize", "askSize", "closed"]
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+        print("FAIL " + what, flush=True)
+    return ok
+
+
+async def recv_json(ws, timeout=5):
+    return json.loads(await asyncio.wait_for(ws.recv(), timeout))
+
+
+async def recv_type(ws, wanted, timeout=5):
+    """The next frame of type `wanted`, skipping candle frames."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while True:
+        m = await recv_json(ws, max(0.1, end - loop.time()))
+        if m.get("type") == wanted:
+            return m
+        if m.get("type") != "candle":
+            return m
+
+
+async def protocol(url, keys):
+    async with websockets.connect(url) as ws:
+        await ws.send(json.dumps({"op": "ping", "id": "p1"}))
+        m = await recv_type(ws, "pong")
+        check(m == {"type": "pong", "id": "p1"}, f"pong: {m}")
+        sub = [{"symbol": s, "interval": i} for s, i in keys]
+        await ws.send(json.dumps({"op": "subscribe", "subscriptions": sub, "id": "s1"}))
+        m = await recv_type(ws, "subscribed")
+        check(m.get("type") == "subscribed" and m.get("id") == "s1" and len(m.get("subscriptions", [])) == len(keys),
+              f"subscribe ack: {m}")
+        bad = [
+            ("not json", "bad_json"),
+            (json.dumps([1, 2]), "bad_json"),
+            (json.dumps({"op": "dance"}), "unknown_op"),
+            (json.dumps({"op": "subscribe"}), "bad_subscription"),
+            (json.dumps({"op": "subscribe", "subscriptions": [{"symbol": "A B", "interval": "1m"}]}), "bad_symbol"),
+            (json.dumps({"op": "subscribe", "subscriptions": [{"symbol": "ABC", "interval": "7x"}]}), "bad_interval"),
+            (json.dumps({"op": "subscribe", "subscriptions": [{"symbol": "ABC", "interval": "1m", "since": "x"}]}), "bad_since"),
+            (json.dumps({"op": "ping", "id": 5}), "bad_id"),
+            (b"\x00\x01binary", "not_text"),
+        ]
+        for frame, code in bad:
+            await ws.send(frame)
+            m = await recv_type(ws, "error")
+            check(m.get("type") == "error" and m.get("code") == code and m.get("message"),
+                  f"{frame!r} answered {m}, expected error {code}")
+        await ws.send(json.dumps({"op": "unsubscribe", "subscriptions": sub[:1], "id": "u1"}))
+        m = await recv_type(ws, "unsubscribed")
+        check(m.get("type") == "unsubscribed" and m.get("id") == "u1", f"unsubscribe ack: {m}")
+        await ws.send(json.dumps({"op": "ping", "id": "p2"}))
+        m = await recv_type(ws, "pong")
+        check(m == {"type": "pong", "id": "p2"}, f"still open after bad frames: {m}")
+    print(f"protocol: acks, pong and {len(bad)} kinds of bad frame answered as documented", flush=True)
+
+
+async def one_connection(url, keys, last, received, live_seen, linger, abrupt):
+    """One connection: subscribe with since, read for `linger` s, cut. Updates `last`/`received`."""
+    sub = []
+    for s, i in keys:
+        e = {"symbol": s, "interval": i}
+        e["since"] = last.get((s, i), 0)
+        sub.append(e)
+    ws = await websockets.connect(url, max_queue=None)
+    try:
+        await ws.send(json.dumps({"op": "subscribe", "subscriptions": sub}))
+        loop = asyncio.get_running_loop()
+        end = loop.time() + linger
+        while loop.time() < end:
+            try:
+                m = json.loads(await asyncio.wait_for(ws.recv(), max(0.01, end - loop.time())))
+            except asyncio.TimeoutError:
+                break
+            if m.get("type") == "error":
+                check(False, f"error frame during resume: {m}")
+                continue
+            if m.get("type") != "candle":
+                continue
+            key = (m["symbol"], m["interval"])
+            if m["closed"]:
+                prev = last.get(key, 0)
+                check(m["openTime"] > prev, f"{key}: final {m['openTime']} not after {prev} (duplicate or out of order)")
+                last[key] = max(prev, m["openTime"])
+                received.setdefault(key, []).append(m)
+            else:
+                live_seen[key] = live_seen.get(key, 0) + 1
+                check(m["openTime"] > last.get(key, 0), f"{key}: live update {m['openTime']} not after the last final {last.get(key)}")
+    finally:
+        if abrupt:
+            ws.transport.abort()
+        else:
+            await ws.close()
+
+
+def rest_closed(http, symbol, interval):
+    out, url = [], f"{http}/api/v1/candles?symbol={symbol}&interval={interval}&from=0&limit=5000"
+    while url:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            page = json.load(r)
+        out += [c for c in page["candles"] if c["closed"]]
+        url = http + page["next"] if page.get("next") else None
+    return out
+
+
+async def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--symbols", required=True)
+    ap.add_argument("--intervals", default="1s,5s")
+    ap.add_argument("--duration", type=float, required=True, help="seconds of cut-and-resume")
+    ap.add_argument("--settle", type=float, default=4, help="seconds without a new final before the end")
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    rnd = random.Random(a.seed)
+    url, http = f"ws://127.0.0.1:{a.port}/ws", f"http://127.0.0.1:{a.port}"
+    keys = [(s, i) for s in a.symbols.split(",") for i in a.intervals.split(",")]
+    await protocol(url, keys[:2])
+
+    last, received, live_seen = {}, {}, {}
+    loop = asyncio.get_running_loop()
+    end, cuts = loop.time() + a.duration, 0
+    while loop.time() < end:
+        await one_connection(url, keys, last, received, live_seen, rnd.uniform(0.1, 1.5), rnd.random() < 0.5)
+        cuts += 1
+    # The last connection stays until no final arrives for `settle` seconds (the feed has ended
+    # and the idle watermark finalised the last buckets).
+    while True:
+        before = sum(len(v) for v in received.values())
+        await one_connection(url, keys, last, received, live_seen, a.settle, False)
+        cuts += 1
+        if sum(len(v) for v in received.values()) == before:
+            break
+    check(sum(live_seen.values()) > 0, "no live update (closed:false) was received")
+    for s, i in keys:
+        want = rest_closed(http, s, i)
+        got = received.get((s, i), [])
+        check(len(want) > 0, f"{s} {i}: the REST API has no final candle")
+        w = [[c[f] for f in FIELDS] for c in want]
+        g = [[c[f] for f in FIELDS] for c in got]
+        if check(w == g, f"{s} {i}: {len(got)} finals over WebSocket != {len(want)} from REST"):
+            print(f"{s} {i}: {len(got)} finals over {cuts} connections equal the REST API's, no gap, no duplicate", flush=True)
+        else:
+            gt, wt = {c[0] for c in g}, {c[0] for c in w}
+            print(f"  missing {sorted(wt - gt)[:10]} extra {sorted(gt - wt)[:10]}", flush=True)
+    print(f"live updates: {sum(live_seen.values())}", flush=True)
+    return 1 if failures else 0
+
+
+sys.exit(asyncio.run(main()))
