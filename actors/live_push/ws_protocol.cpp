@@ -108,6 +108,7 @@ std::string_view to_string(ws_errc e) {
     case ws_errc::bad_id: return "bad_id";
     case ws_errc::too_many_subscriptions: return "too_many_subscriptions";
     case ws_errc::not_text: return "not_text";
+    case ws_errc::resume_incomplete: return "resume_incomplete";
   }
   return "unknown";
 }

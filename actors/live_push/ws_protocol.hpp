@@ -40,6 +40,7 @@ enum class ws_errc : std::uint8_t {
   bad_id,                 // id not a string of at most 64 bytes
   too_many_subscriptions, // the frame (or the session with it) would exceed the session's limit
   not_text,               // a binary frame
+  resume_incomplete,      // (server side) the finals after `since` could not all be read: see the message
 };
 std::string_view to_string(ws_errc e);
 

@@ -219,7 +219,7 @@ private:
       auto r = self->server_->history(key, since);
       asio::post(self->ws_.get_executor(), [self, key, r = std::move(r)]() mutable {
         if (!r.error.empty())
-          self->state_.push_control(encode_error_message(ws_errc::none, "resume of " + key.symbol + " " + key.iv.to_string() +
+          self->state_.push_control(encode_error_message(ws_errc::resume_incomplete, "resume of " + key.symbol + " " + key.iv.to_string() +
                                                                          " incomplete: " + r.error, std::nullopt));
         self->state_.on_history(key, std::move(r.finals), wall_now());
         if (auto it = self->resumes_.find(key); it != self->resumes_.end()) it->second.requested = false;

@@ -155,6 +155,7 @@ TEST_CASE("ws: every error code is reachable with a message naming the problem",
 
   // The parser never sees binary frames; the transport reports them with this code.
   CHECK(to_string(ws_errc::not_text) == "not_text");
+  CHECK(to_string(ws_errc::resume_incomplete) == "resume_incomplete");
   CHECK(to_string(ws_errc::too_many_subscriptions) == "too_many_subscriptions");
 }
 
