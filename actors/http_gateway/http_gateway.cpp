@@ -360,7 +360,8 @@ namespace {
 std::string route_of(const std::string& path) {
   static const std::set<std::string> routes = {"/api/v1/candles", "/api/v1/candles/live", "/api/v1/history", "/api/v1/symbols",
                                                "/udf/config", "/udf/symbols", "/udf/search", "/udf/history", "/udf/time",
-                                               "/openapi.yaml", "/health/live", "/health/ready", "/debug/stats", "/metrics"};
+                                               "/openapi.yaml", "/health/live", "/health/ready", "/debug/stats", "/metrics",
+                                               "/", "/static/lightweight-charts.js", "/ws"};
   return routes.count(path) ? path : "other";
 }
 
@@ -457,6 +458,11 @@ void http_gateway::install(httplib::Server& server) {
   });
   server.Get("/openapi.yaml", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(openapi_yaml, "application/yaml");
+  });
+  server.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content(chart_html, "text/html; charset=utf-8"); });
+  server.Get("/static/lightweight-charts.js", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "public, max-age=86400");
+    res.set_content(chart_library, "application/javascript");
   });
 }
 

@@ -67,5 +67,9 @@ private:
 // The OpenAPI description the node serves at /openapi.yaml (docs/openapi.yaml, embedded at build
 // time).
 extern const char* const openapi_yaml;
+// The chart page served at / (http_gateway/web/index.html) and the lightweight-charts bundle it
+// loads from /static/lightweight-charts.js, both embedded at build time.
+extern const char* const chart_html;
+extern const char* const chart_library;
 
 } // namespace cs::gateway
