@@ -8,6 +8,7 @@
 #include "messages/civil_date.hpp"
 #include "messages/iso8601.hpp"
 #include "messages/symbol.hpp"
+#include "messages/quoted_value.hpp"
 
 namespace cs::api {
 namespace {
@@ -34,24 +35,10 @@ constexpr std::int64_t api_ms_max = api_time_max / ns_per_ms;
 static_assert(days_from_civil(1900, 1, 1) * ns_per_day == api_time_min);
 static_assert(days_from_civil(2201, 1, 1) * ns_per_day - 1 == api_time_max);
 
-// The client's value as the error message quotes it: bounded and printable, because it is
-// echoed into a response body and into logs.
-std::string quote(std::string_view value) {
-  constexpr std::size_t max_shown = 40;
-  std::string out = "'";
-  for (std::size_t i = 0; i < value.size() && i < max_shown; ++i) {
-    const char c = value[i];
-    out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
-  }
-  if (value.size() > max_shown) out.append("...");
-  out.push_back('\'');
-  return out;
-}
-
 template <class T>
 api_result<T> bad(std::string_view name, std::string_view value, std::string_view why, std::string_view valid) {
   std::string msg = "invalid parameter '";
-  msg.append(name).append("' = ").append(quote(value)).append(": ").append(why).append("; ").append(valid);
+  msg.append(name).append("' = ").append(quoted_value(value)).append(": ").append(why).append("; ").append(valid);
   return api_result<T>::failure(code_bad_parameter, std::move(msg));
 }
 

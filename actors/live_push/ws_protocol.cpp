@@ -7,6 +7,7 @@
 
 #include "messages/candle_json.hpp"
 #include "messages/symbol.hpp"
+#include "messages/quoted_value.hpp"
 
 namespace cs::live {
 namespace {
@@ -28,26 +29,12 @@ std::string dump(const out_json& j) {
   return j.dump(-1, ' ', false, out_json::error_handler_t::replace);
 }
 
-// The client's value as a message quotes it: bounded and printable, because it is echoed back
-// and may reach logs.
-std::string quote(std::string_view value) {
-  constexpr std::size_t max_shown = 40;
-  std::string out = "'";
-  for (std::size_t i = 0; i < value.size() && i < max_shown; ++i) {
-    const char c = value[i];
-    out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
-  }
-  if (value.size() > max_shown) out.append("...");
-  out.push_back('\'');
-  return out;
-}
-
 // A JSON value as a message quotes it: strings by their text, scalars by their JSON, arrays and
 // objects by their kind (dumping them would recurse as deep as the client nested them).
 std::string quote_value(const in_json& v) {
-  if (v.is_string()) return quote(v.get_ref<const std::string&>());
+  if (v.is_string()) return quoted_value(v.get_ref<const std::string&>());
   if (v.is_structured()) return std::string("an ").append(v.type_name());
-  return quote(std::string_view(v.dump()));
+  return quoted_value(std::string_view(v.dump()));
 }
 
 parse_result fail(parse_result r, ws_errc e, std::string message) {
