@@ -119,6 +119,41 @@ async def one_connection(url, keys, last, received, live_seen, linger, abrupt):
             await ws.close()
 
 
+async def closed_with(ws, timeout=10):
+    """The close code the server ended `ws` with (reading until it does), or None."""
+    try:
+        while True:
+            await asyncio.wait_for(ws.recv(), timeout)
+    except websockets.exceptions.ConnectionClosed as e:
+        return e.rcvd.code if e.rcvd else None
+    except asyncio.TimeoutError:
+        return None
+
+
+async def limits(url, keys, per_address, frame_limit):
+    """A node started with small limits: sessions per address, frame size, session queue."""
+    held = [await websockets.connect(url) for _ in range(per_address)]
+    try:
+        await websockets.connect(url)
+        check(False, f"a session past ws.max-sessions-per-address={per_address} was accepted")
+    except websockets.exceptions.InvalidStatus as e:
+        check(e.response.status_code == 429, f"refused handshake answered {e.response.status_code}, expected 429")
+    for ws in held:
+        await ws.close()
+    await asyncio.sleep(0.5)
+    ws = await websockets.connect(url)
+    await ws.send(json.dumps({"op": "ping", "id": "x" * frame_limit}))
+    code = await closed_with(ws)
+    check(code == 1009, f"a frame over ws.max-frame-bytes closed the session with {code}, expected 1009")
+    # A resume of every final at once overflows a small session queue: the client is "slow".
+    ws = await websockets.connect(url, max_size=None)
+    await ws.send(json.dumps({"op": "subscribe", "subscriptions": [{"symbol": s, "interval": i, "since": 0} for s, i in keys]}))
+    code = await closed_with(ws)
+    check(code == 1008, f"a session past ws.max-queue-bytes was closed with {code}, expected 1008 (slow client)")
+    print(f"limits: handshake {per_address + 1} refused with 429, an oversized frame closed with 1009, "
+          f"an overflowing session closed with 1008", flush=True)
+
+
 def rest_closed(http, symbol, interval):
     out, url = [], f"{http}/api/v1/candles?symbol={symbol}&interval={interval}&from=0&limit=5000"
     while url:
@@ -134,13 +169,18 @@ async def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--symbols", required=True)
     ap.add_argument("--intervals", default="1s,5s")
-    ap.add_argument("--duration", type=float, required=True, help="seconds of cut-and-resume")
+    ap.add_argument("--duration", type=float, default=10, help="seconds of cut-and-resume")
     ap.add_argument("--settle", type=float, default=4, help="seconds without a new final before the end")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--limits", type=int, nargs=2, metavar=("PER_ADDRESS", "FRAME_BYTES"),
+                    help="only the limits phase, against a node started with these limits and a small queue")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     url, http = f"ws://127.0.0.1:{a.port}/ws", f"http://127.0.0.1:{a.port}"
     keys = [(s, i) for s in a.symbols.split(",") for i in a.intervals.split(",")]
+    if a.limits:
+        await limits(url, keys, *a.limits)
+        return 1 if failures else 0
     await protocol(url, keys[:2])
 
     last, received, live_seen = {}, {}, {}
