@@ -3,6 +3,7 @@
 //                                   on one core, bytes per live candle
 //   candle-bench pipeline [--json]  Kafka -> candle-node -> PostgreSQL end to end, vs a bare consumer
 //   candle-bench http [--json]      the node's read API under wrk (L1, PostgreSQL, history), vs a bare cpp-httplib server
+//   candle-bench ws [--json]        Kafka -> candle-node -> WebSocket client latency with 1,000 sessions; sessions one node holds
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "core_bench.hpp"
 #include "http_bench.hpp"
 #include "pipeline_bench.hpp"
+#include "ws_bench.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"candle-bench: candlestream benchmarks (figures for issue notes and regressions)"};
@@ -67,6 +69,33 @@ int main(int argc, char** argv) {
   http_cmd->add_flag("!--no-answer-cache", http.answer_cache,
                      "start the node with cache.answer-max-bytes=0: L1 answers from its candle blocks only");
 
+  cs::bench::ws_options ws;
+  auto* ws_cmd = app.add_subcommand("ws", "event produced to Kafka -> live candle frame on a WebSocket client of a candle-node, "
+                                          "with N subscribed sessions: p50/p99/max; then sessions one node holds with updates "
+                                          "flowing and RSS per session (needs deploy/services up)");
+  ws_cmd->add_flag("--json", ws.json, "print one JSON object (sessions, symbols, events, rate, live_interval_ms, latency_p50_ms, "
+                                      "latency_p99_ms, latency_max_ms, receipts, missing_receipts, sessions_held, "
+                                      "rss_per_session_bytes, node_rss_bytes, ...)");
+  ws_cmd->add_option("--sessions", ws.sessions, "WebSocket sessions in the latency run, each on one (symbol, 1s) key round-robin")
+    ->check(CLI::PositiveNumber);
+  ws_cmd->add_option("--symbols", ws.symbols, "symbols")->check(CLI::PositiveNumber);
+  ws_cmd->add_option("--events", ws.events, "measured events")->check(CLI::PositiveNumber);
+  ws_cmd->add_option("--rate", ws.rate, "events per second round-robin over the symbols (default: symbols / (2 x ws.live-interval), "
+                                        "so the per-key throttle never holds a measured update back)")
+    ->check(CLI::NonNegativeNumber);
+  ws_cmd->add_option("--partitions", ws.partitions, "partitions of the benchmark topic")->check(CLI::PositiveNumber);
+  ws_cmd->add_option("--max-sessions-probe", ws.max_sessions_probe, "after the latency run, open sessions up to this many in all "
+                                                                   "with updates flowing (0: no probe)")
+    ->check(CLI::NonNegativeNumber);
+  ws_cmd->add_option("--probe-step", ws.probe_step, "sessions opened per probe step")->check(CLI::PositiveNumber);
+  ws_cmd->add_option("--probe-hold", ws.probe_hold_s, "seconds at the probe's end in which every session must get updates")
+    ->check(CLI::PositiveNumber);
+  ws_cmd->add_option("--client-threads", ws.client_threads, "threads of the bench's WebSocket clients")->check(CLI::PositiveNumber);
+  ws_cmd->add_option("--config", ws.config_file, "candlestream config file (brokers, PostgreSQL, node settings)");
+  ws_cmd->add_option("--timeout", ws.timeout_s, "seconds any one wait may take (node start, warm-up, a step of sessions)")
+    ->check(CLI::PositiveNumber);
+  ws_cmd->add_flag("--keep", ws.keep, "keep the benchmark topics and the bench's rows in PostgreSQL");
+
   CLI11_PARSE(app, argc, argv);
   if (*core_cmd) return cs::bench::run_core(core, std::cout);
   if (*pipe_cmd) {
@@ -82,6 +111,14 @@ int main(int argc, char** argv) {
       return cs::bench::run_http(http, argv[0], std::cout);
     } catch (const std::exception& e) {
       std::cerr << "candle-bench http: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  if (*ws_cmd) {
+    try {
+      return cs::bench::run_ws(ws, argv[0], std::cout);
+    } catch (const std::exception& e) {
+      std::cerr << "candle-bench ws: " << e.what() << "\n";
       return 1;
     }
   }

@@ -1,5 +1,6 @@
 #include "pipeline_bench.hpp"
 
+#include "bench_node.hpp"
 #include "child_process.hpp"
 
 #include <httplib.h>
@@ -38,8 +39,6 @@ constexpr double ceiling_timeout_s = 600;
 constexpr long kib = 1024;
 
 double seconds_since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
-
-std::string bench_id() { return std::to_string(::getpid()).append("-").append(std::to_string(std::time(nullptr))); }
 
 // Produces `n` events over `symbols` symbols into `topic` as fast as the producer allows.
 bool preload(const runtime::config& cfg, const std::string& topic, std::size_t n, std::size_t symbols, double market_rate,
@@ -117,17 +116,6 @@ std::int64_t committed_total(runtime::pg_client& pg, const std::string& topic) {
   return r ? *r : -1;
 }
 
-// The benchmark's rows: left behind, runs pile up millions of rows in the shared database, and
-// later runs measure inserts into an ever larger table.
-void delete_rows(runtime::pg_client& pg, const std::string& topic, std::ostream& log) {
-  auto r = pg.transact([&](pqxx::work& w) {
-    w.exec_params("delete from candles where source_topic = $1", topic);
-    w.exec_params("delete from partition_checkpoint where topic = $1", topic);
-    return 0;
-  });
-  if (!r) log << "could not delete the benchmark's rows of " << topic << ": " << r.error().reason << "\n";
-}
-
 struct proc_usage {
   double cpu_seconds = 0;
   long peak_rss_bytes = 0;
@@ -147,26 +135,6 @@ proc_usage usage_of(pid_t pid) {
     u.cpu_seconds = static_cast<double>(std::stoll(f[utime_index]) + std::stoll(f[stime_index])) / static_cast<double>(sysconf(_SC_CLK_TCK));
   u.peak_rss_bytes = proc_status_bytes(pid, "VmHWM:");
   return u;
-}
-
-// A candle-node on `topic`, its output in `log_path`.
-pid_t start_node(const std::string& node, const std::string& topic, const std::string& name, const std::string& port,
-                 const std::string& config_file, const std::string& log_path, bool metrics = true) {
-  std::vector<std::string> node_args = {node, "--kafka.topic.events=" + topic, "--kafka.group=" + name,
-                                        "--node.name=" + name, "--node.http-port=" + port, "--candle.idle-timeout=1h",
-                                        std::string("--node.metrics=") + (metrics ? "true" : "false")};
-  if (!config_file.empty()) node_args.insert(node_args.begin() + 1, {"--config", config_file});
-  return spawn(std::move(node_args), log_path);
-}
-
-// The node's partition stats (/debug/stats), or an empty array when it does not answer.
-nlohmann::json partition_stats(const std::string& port) {
-  httplib::Client c("127.0.0.1", std::stoi(port));
-  c.set_read_timeout(std::chrono::seconds(10));
-  auto r = c.Get("/debug/stats");
-  if (!r || r->status != 200) return nlohmann::json::array();
-  auto j = nlohmann::json::parse(r->body, nullptr, false);
-  return j.is_object() && j.contains("partitions") && j["partitions"].is_array() ? j["partitions"] : nlohmann::json::array();
 }
 
 // RSS of a node that owns every partition of an empty topic: the node without keys, which
