@@ -35,6 +35,7 @@ using live_hub_hdl = caf::typed_actor<
   caf::reacts_to<unwatch_atom, std::uint64_t, candle_key>,     // session, key: unsubscribed
   caf::reacts_to<drop_atom, std::uint64_t>,                    // the session ended
   caf::reacts_to<tick_atom>,                                   // re-watch keys whose actor was gone
+  caf::reacts_to<register_atom, candle_key>,                   // the directory: this key's actor just registered
   caf::replies_to<stats_atom>::with<std::uint64_t, std::uint64_t>>; // sessions, watched keys
 
 // One per (symbol, interval): owns that key's live candles (actors/candle/). Its partition
@@ -62,6 +63,10 @@ using directory_hdl = caf::typed_actor<
   caf::reacts_to<unregister_atom, std::uint64_t>,                              // drop every key of a reader instance
   caf::reacts_to<unregister_atom, std::uint64_t, candle_key>,                  // drop one key of a reader instance
   caf::replies_to<lookup_atom, candle_key>::with<std::vector<candle_actor_hdl>>, // empty when unknown
+  // Tell this hub (once) when the key's actor registers: a key subscribed before its first event,
+  // or whose actor went away, is watched at once instead of at the hub's next tick.
+  caf::reacts_to<watch_atom, candle_key, live_hub_hdl>,
+  caf::reacts_to<unwatch_atom, candle_key, live_hub_hdl>,
   caf::replies_to<stats_atom>::with<std::uint64_t>>;                           // number of keys
 
 // The PostgreSQL side of checkpoints (actors/db_writer/). Failures are pipeline_errc errors.

@@ -1,11 +1,29 @@
 #include "actors/cluster/directory_actor.hpp"
 
+#include <algorithm>
+
 namespace cs {
 
 directory_hdl::behavior_type directory_actor(directory_hdl::stateful_pointer<directory_state> self, int) {
   return {
     [=](register_atom, std::uint64_t owner, const candle_key& key, const candle_actor_hdl& handle) {
       self->state.keys[key] = {owner, handle};
+      if (auto w = self->state.waiting.find(key); w != self->state.waiting.end()) {
+        for (const auto& hub : w->second) self->send(hub, register_atom::value, key);
+        self->state.waiting.erase(w);
+      }
+    },
+    [=](watch_atom, const candle_key& key, const live_hub_hdl& hub) {
+      // Only registrations from now on: one that crossed the hub's lookup, or a dead actor not
+      // unregistered yet, is the hub's next tick's to find (telling it now could loop on a corpse).
+      auto& hubs = self->state.waiting[key];
+      if (std::find(hubs.begin(), hubs.end(), hub) == hubs.end()) hubs.push_back(hub);
+    },
+    [=](unwatch_atom, const candle_key& key, const live_hub_hdl& hub) {
+      auto w = self->state.waiting.find(key);
+      if (w == self->state.waiting.end()) return;
+      std::erase(w->second, hub);
+      if (w->second.empty()) self->state.waiting.erase(w);
     },
     [=](unregister_atom, std::uint64_t owner) {
       std::erase_if(self->state.keys, [&](const auto& kv) { return kv.second.owner == owner; });

@@ -6,6 +6,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include <map>
+#include <vector>
 
 #include "messages/protocols.hpp"
 
@@ -20,6 +21,7 @@ struct directory_state {
     candle_actor_hdl handle;
   };
   std::map<candle_key, entry> keys;
+  std::map<candle_key, std::vector<live_hub_hdl>> waiting; // hubs to tell when the key registers
   static inline const char* name = "directory";
 };
 

@@ -48,8 +48,10 @@ void look_up(hub_self self, const directory_hdl& directory, const std::shared_pt
         entry.looking = false;
         if (!entry.actors.empty()) return;
         if (found.empty()) {
-          // Its actor may appear (and finalise candles) before the next lookup watches it.
+          // Its actor may appear (and finalise candles) before it is watched: the directory
+          // says when it registers (the tick looks again in any case).
           entry.lost = true;
+          self->send(directory, watch_atom::value, key, live_hub_hdl{self});
           for (auto id : entry.sessions)
             if (auto sink = sessions->find(id)) sink->watching(key, false);
           return;
@@ -86,7 +88,10 @@ live_hub_hdl::behavior_type live_hub(live_hub_hdl::stateful_pointer<live_hub_sta
       auto& actors = k->second.actors;
       actors.erase(std::remove_if(actors.begin(), actors.end(), [&](const candle_actor_hdl& a) { return a.address() == dm.source; }),
                    actors.end());
-      if (actors.empty()) k->second.lost = true;
+      if (actors.empty()) {
+        k->second.lost = true;
+        self->send(directory, watch_atom::value, key, live_hub_hdl{self}); // its successor, when it registers
+      }
     }
   });
   self->delayed_send(self, std::chrono::nanoseconds(lookup_interval), tick_atom::value);
@@ -101,6 +106,7 @@ live_hub_hdl::behavior_type live_hub(live_hub_hdl::stateful_pointer<live_hub_sta
       st.by_actor.erase(a.address());
       self->send(a, unwatch_atom::value, live_hub_hdl{self});
     }
+    if (k->second.actors.empty()) self->send(directory, unwatch_atom::value, key, live_hub_hdl{self});
     st.keys.erase(k);
   };
   return {
@@ -133,6 +139,10 @@ live_hub_hdl::behavior_type live_hub(live_hub_hdl::stateful_pointer<live_hub_sta
       if (s == self->state.by_session.end()) return;
       for (const auto& key : s->second) unsubscribe(session, key);
       self->state.by_session.erase(s);
+    },
+    [=](register_atom, const candle_key& key) {
+      auto k = self->state.keys.find(key);
+      if (k != self->state.keys.end() && k->second.actors.empty()) look_up(self, directory, sessions, key, lookup_interval);
     },
     [=](tick_atom) {
       for (auto& [key, w] : self->state.keys)
