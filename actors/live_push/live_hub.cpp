@@ -115,8 +115,9 @@ live_hub_hdl::behavior_type live_hub(live_hub_hdl::stateful_pointer<live_hub_sta
       auto k = st.keys.find(u.key);
       if (k == st.keys.end()) return;
       ++st.updates;
+      auto shared = std::make_shared<const live_update>(u);
       for (auto id : k->second.sessions)
-        if (auto sink = sessions->find(id)) sink->deliver(u);
+        if (auto sink = sessions->find(id)) sink->deliver(shared);
     },
     [=](subscribe_atom, std::uint64_t session, const candle_key& key) {
       auto& st = self->state;

@@ -26,7 +26,8 @@ namespace cs::live {
 class live_sink {
 public:
   virtual ~live_sink() = default;
-  virtual void deliver(const live_update& u) = 0;
+  // Shared: one update goes to every session subscribed to its key.
+  virtual void deliver(std::shared_ptr<const live_update> u) = 0;
   // The key is watched from now on (found), or has no candle actor on this node now (not found:
   // it is looked up again every tick). Either way every change from here on reaches deliver()
   // or is in the cache, so a resuming session may read its history now.

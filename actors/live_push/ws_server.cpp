@@ -90,11 +90,11 @@ public:
   }
 
   // --- live_sink (hub thread): hop onto the strand
-  void deliver(const live_update& u) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), u] {
+  void deliver(std::shared_ptr<const live_update> u) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), u = std::move(u)] {
       const auto now = wall_now();
-      for (const auto& f : u.finals) self->state_.on_final(f);
-      if (!u.live.empty()) self->state_.on_live(u.live.back(), now);
+      for (const auto& f : u->finals) self->state_.on_final(f);
+      if (!u->live.empty()) self->state_.on_live(u->live.back(), now);
       self->flush();
     });
   }
