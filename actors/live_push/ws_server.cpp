@@ -40,7 +40,9 @@ timestamp_ns wall_now() {
 
 } // namespace
 
-struct ws_server::impl : std::enable_shared_from_this<ws_server::impl> {
+// Sessions point at it plainly: they live only in its io_context's and resume pool's handlers,
+// which it destroys (or joins) before it goes (a shared owner there would be a cycle, leaked).
+struct ws_server::impl {
   ws_settings settings;
   history_reader history;
   std::shared_ptr<session_registry> registry = std::make_shared<session_registry>();
@@ -76,8 +78,8 @@ namespace {
 
 class ws_session final : public live_sink, public std::enable_shared_from_this<ws_session> {
 public:
-  ws_session(std::shared_ptr<ws_server::impl> server, tcp::socket&& socket)
-    : server_(std::move(server)), id_(server_->next_id++), ws_(std::move(socket)), state_(server_->settings.session),
+  ws_session(ws_server::impl* server, tcp::socket&& socket)
+    : server_(server), id_(server_->next_id++), ws_(std::move(socket)), state_(server_->settings.session),
       timer_(ws_.get_executor()) {}
 
   void run() {
@@ -294,7 +296,7 @@ private:
     server_->release(address_);
   }
 
-  std::shared_ptr<ws_server::impl> server_;
+  ws_server::impl* server_;
   std::uint64_t id_;
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_, in_;
@@ -309,7 +311,7 @@ private:
 
 } // namespace
 
-ws_server::ws_server(ws_settings settings, history_reader history) : impl_(std::make_shared<impl>()) {
+ws_server::ws_server(ws_settings settings, history_reader history) : impl_(std::make_unique<impl>()) {
   impl_->settings = std::move(settings);
   impl_->history = std::move(history);
 }
@@ -321,7 +323,7 @@ std::shared_ptr<session_registry> ws_server::registry() const { return impl_->re
 void ws_server::start(live_hub_hdl hub) {
   impl_->hub = std::move(hub);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, impl_->settings.threads); ++i)
-    impl_->threads.emplace_back([i = impl_] { i->ioc.run(); });
+    impl_->threads.emplace_back([i = impl_.get()] { i->ioc.run(); });
 }
 
 void ws_server::stop() {
@@ -345,7 +347,7 @@ void ws_server::adopt(int fd) {
     ::close(fd);
     return;
   }
-  std::make_shared<ws_session>(impl_, std::move(socket))->run();
+  std::make_shared<ws_session>(impl_.get(), std::move(socket))->run();
 }
 
 ws_counters ws_server::stats() const {

@@ -74,7 +74,7 @@ public:
   struct impl;
 
 private:
-  std::shared_ptr<impl> impl_;
+  std::unique_ptr<impl> impl_;
 };
 
 } // namespace cs::live
