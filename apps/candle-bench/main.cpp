@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     ->check(CLI::PositiveNumber);
   ws_cmd->add_option("--symbols", ws.symbols, "symbols")->check(CLI::PositiveNumber);
   ws_cmd->add_option("--events", ws.events, "measured events")->check(CLI::PositiveNumber);
-  ws_cmd->add_option("--rate", ws.rate, "events per second round-robin over the symbols (default: symbols / (2 x ws.live-interval), "
+  ws_cmd->add_option("--rate", ws.rate, "events per second round-robin over the symbols (default: symbols / max(2 x ws.live-interval, 500 ms), "
                                         "so the per-key throttle never holds a measured update back)")
     ->check(CLI::NonNegativeNumber);
   ws_cmd->add_option("--partitions", ws.partitions, "partitions of the benchmark topic")->check(CLI::PositiveNumber);
@@ -91,9 +91,13 @@ int main(int argc, char** argv) {
   ws_cmd->add_option("--probe-hold", ws.probe_hold_s, "seconds at the probe's end in which every session must get updates")
     ->check(CLI::PositiveNumber);
   ws_cmd->add_option("--client-threads", ws.client_threads, "threads of the bench's WebSocket clients")->check(CLI::PositiveNumber);
+  ws_cmd->add_option("--connect-parallel", ws.connect_parallel, "WebSocket handshakes in flight at once while opening sessions")
+    ->check(CLI::PositiveNumber);
   ws_cmd->add_option("--config", ws.config_file, "candlestream config file (brokers, PostgreSQL, node settings)");
   ws_cmd->add_option("--timeout", ws.timeout_s, "seconds any one wait may take (node start, warm-up, a step of sessions)")
     ->check(CLI::PositiveNumber);
+  ws_cmd->add_option("--trace", ws.trace_file, "write every frame the first session of each symbol receives to this file "
+                                               "(arrival epoch ns, frame; an update's lastTs is its event's produce time)");
   ws_cmd->add_flag("--keep", ws.keep, "keep the benchmark topics and the bench's rows in PostgreSQL");
 
   CLI11_PARSE(app, argc, argv);

@@ -1,0 +1,33 @@
+#pragma once
+// What the benchmarks that run a candle-node share: a run id, the node started on a bench topic,
+// its partition stats, and the removal of the bench's rows from PostgreSQL.
+#include <sys/types.h>
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "runtime/postgres/client.hpp"
+
+namespace cs::bench {
+
+// "<pid>-<epoch seconds>": names the topics, groups and symbols of one run.
+std::string bench_id();
+
+// A candle-node on `topic` (consumer group and node name `name`, HTTP on `port`, candle actors
+// kept an hour), its output in `log_path`; `extra` flags are appended.
+pid_t start_node(const std::string& node, const std::string& topic, const std::string& name, const std::string& port,
+                 const std::string& config_file, const std::string& log_path, bool metrics = true,
+                 const std::vector<std::string>& extra = {});
+
+// The node's partition stats (/debug/stats), or an empty array when it does not answer.
+nlohmann::json partition_stats(const std::string& port);
+
+// The benchmark's rows: left behind, runs pile up millions of rows in the shared database, and
+// later runs measure inserts into an ever larger table. Candles written from `topic` and its
+// checkpoints; with a `symbol_prefix`, also the candle_series rows of the symbols starting with it.
+void delete_rows(runtime::pg_client& pg, const std::string& topic, std::ostream& log, const std::string& symbol_prefix = "");
+
+} // namespace cs::bench
