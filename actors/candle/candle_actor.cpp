@@ -14,11 +14,13 @@ candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<
   // Final candles go to the cache as soon as they exist (write-through); PostgreSQL gets them at
   // the next checkpoint.
   // Watching hubs get the finals and the live candles after every change; an unwatched actor
-  // (almost all of them) pays one empty() check.
+  // (almost all of them) pays one empty() check. An advance changes no live candle (it only
+  // finalises some), so its update carries none: a repeat would restart every session's throttle
+  // and hold back the next real change.
   auto share = [self, cache = peers.cache](final_span&& span, bool live_changed) {
     auto& st = self->state;
     if (!st.watchers.empty() && (live_changed || !span.candles.empty())) {
-      live_update u{span.key, span.candles, st.keeper.live()};
+      live_update u{span.key, span.candles, live_changed ? st.keeper.live() : std::vector<candle>{}};
       u.key = {st.keeper.symbol(), st.keeper.iv()};
       for (const auto& w : st.watchers) self->send(w, update_atom::value, u);
     }

@@ -206,17 +206,22 @@ struct poll_loop::state {
     }
   }
 
-  // One poll round: wait for the first records, then drain what is already fetched, in batches
-  // (rd_kafka_consume_batch_queue takes the queue lock once per batch, not once per record, and
-  // also serves rebalance callbacks).
+  // One poll round: drain what is already fetched, in batches (rd_kafka_consume_batch_queue takes
+  // the queue lock once per batch, not once per record, and also serves rebalance callbacks); if
+  // nothing is, wait for the first record only. A batch call with a timeout waits until its batch
+  // is FULL or the timeout passes, so waiting for a whole batch would hold a trickle of records
+  // back by up to the poll timeout.
   void poll_round() {
     std::size_t taken = 0;
-    int wait_ms = static_cast<int>(limits.poll_timeout.count());
+    bool waited = false;
     while (taken < limits.max_poll_records) {
       const auto want = std::min(messages.size(), limits.max_poll_records - taken);
-      const ssize_t n = rd_kafka_consume_batch_queue(queue, wait_ms, messages.data(), want);
+      ssize_t n = rd_kafka_consume_batch_queue(queue, 0, messages.data(), want);
+      if (n == 0 && taken == 0 && !waited) {
+        waited = true;
+        n = rd_kafka_consume_batch_queue(queue, static_cast<int>(limits.poll_timeout.count()), messages.data(), 1);
+      }
       if (n <= 0) break;
-      wait_ms = 0;
       for (ssize_t i = 0; i < n; ++i) taken += take(messages[static_cast<std::size_t>(i)]);
     }
     for (auto& [p, o] : partitions) flush(p);

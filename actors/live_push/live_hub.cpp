@@ -74,6 +74,14 @@ void look_up(hub_self self, const directory_hdl& directory, const std::shared_pt
       });
 }
 
+// Keeps the newest live candles of a key: replaced by a change, trimmed by finals of their buckets.
+void remember_live(std::vector<candle>& live, const live_update& u) {
+  if (!u.live.empty()) live = u.live;
+  if (u.finals.empty()) return;
+  const auto last_final = u.finals.back().open_time;
+  std::erase_if(live, [&](const candle& c) { return c.open_time <= last_final; });
+}
+
 } // namespace
 
 live_hub_hdl::behavior_type live_hub(live_hub_hdl::stateful_pointer<live_hub_state> self, directory_hdl directory,
@@ -115,6 +123,7 @@ live_hub_hdl::behavior_type live_hub(live_hub_hdl::stateful_pointer<live_hub_sta
       auto k = st.keys.find(u.key);
       if (k == st.keys.end()) return;
       ++st.updates;
+      remember_live(k->second.live, u);
       auto shared = std::make_shared<const live_update>(u);
       for (auto id : k->second.sessions)
         if (auto sink = sessions->find(id)) sink->deliver(shared);
@@ -125,8 +134,11 @@ live_hub_hdl::behavior_type live_hub(live_hub_hdl::stateful_pointer<live_hub_sta
       entry.sessions.insert(session);
       st.by_session[session].insert(key);
       if (entry.actors.empty()) return look_up(self, directory, sessions, key, lookup_interval);
-      if (auto sink = sessions->find(session)) sink->watching(key, true); // watched for a while already
-
+      auto sink = sessions->find(session);
+      if (!sink) return;
+      sink->watching(key, true); // watched for a while already
+      // The forming candle at once, not at its next change (which may be a while for a quiet key).
+      if (!entry.live.empty()) sink->deliver(std::make_shared<const live_update>(live_update{key, {}, entry.live}));
     },
     [=](unwatch_atom, std::uint64_t session, const candle_key& key) {
       unsubscribe(session, key);

@@ -57,6 +57,7 @@ struct live_hub_state {
     std::vector<candle_actor_hdl> actors; // watched now; empty: looked up again at the next tick
     bool lost = false;                     // an actor went away: tell the sessions once re-watched
     bool looking = false;                  // a lookup is in flight
+    std::vector<candle> live;              // the newest live candles heard: what a new session sees first
   };
   std::map<candle_key, watched> keys;
   std::unordered_map<std::uint64_t, std::set<candle_key>> by_session;

@@ -163,6 +163,14 @@ void session_state::send_live(sub& s, const candle& c, timestamp_ns now) {
     ++stats_.dropped_stale;
     return;
   }
+  if (s.live_sent && *s.live_sent == c) {
+    ++stats_.live_repeated;
+    if (s.pending_live) { // an older state waits: the one the client has is newer
+      s.pending_live.reset();
+      ++stats_.live_coalesced;
+    }
+    return;
+  }
   if (s.last_live_sent && now - *s.last_live_sent < limits_.live_interval) {
     if (s.pending_live) ++stats_.live_coalesced;
     s.pending_live = c;
@@ -175,6 +183,7 @@ void session_state::send_live(sub& s, const candle& c, timestamp_ns now) {
   queue_frame(encode_candle_message(c));
   ++stats_.live_sent;
   s.last_live_sent = now;
+  s.live_sent = c;
 }
 
 } // namespace cs::live

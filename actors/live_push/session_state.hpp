@@ -8,7 +8,8 @@
 //  - A final candle of a key is queued only if its open time is after the last final queued for
 //    that key (dedupes redeliveries after a restart; drops out-of-order older ones), and it drops
 //    the pending live update of the same or an earlier bucket (the newest state is last).
-//    A live update of a bucket at or before the last final sent is dropped.
+//    A live update of a bucket at or before the last final sent is dropped, and so is one equal to
+//    the last live state sent (it would restart the throttle and hold back the next change).
 //  - A subscription with `since` is resuming until on_history() hands it the finals after
 //    `since` (read from the cache or PostgreSQL): finals and live updates arriving meanwhile are
 //    held, then everything goes out in open-time order without gap or duplicate.
@@ -78,7 +79,8 @@ public:
   bool overflowed() const { return overflowed_; }
 
   struct counters {
-    std::uint64_t live_sent = 0, live_coalesced = 0, finals_sent = 0, finals_deduped = 0, dropped_stale = 0;
+    std::uint64_t live_sent = 0, live_coalesced = 0, live_repeated = 0, finals_sent = 0, finals_deduped = 0,
+                  dropped_stale = 0;
   };
   const counters& stats() const { return stats_; }
 
@@ -89,6 +91,7 @@ private:
     std::optional<timestamp_ns> last_final;     // open time of the last final queued
     std::optional<candle> pending_live;         // newest live state not yet sent
     std::optional<timestamp_ns> last_live_sent; // wall time; none: nothing sent yet, no throttle
+    std::optional<candle> live_sent;            // the last live state sent: a repeat is not sent again
     std::vector<candle> held;                   // finals and the newest live while resuming
   };
   void queue_frame(std::string frame);

@@ -112,6 +112,18 @@ TEST_CASE("ws session: the newest state is last", "[ws]") {
   CHECK(drain(s) == std::vector<frame>{L(6, 1), F(6), L(7, 1)});
 }
 
+TEST_CASE("ws session: a repeat of the live state sent is not sent and does not hold back the next change", "[ws]") {
+  auto s = fresh();
+  s.on_live(upd(0, 1), t0);
+  s.on_live(upd(0, 1), t0 + 300 * ms); // due, but the client has it already
+  CHECK(drain(s) == std::vector<frame>{L(0, 1)});
+  CHECK(s.stats().live_repeated == 1);
+  // The repeat did not restart the throttle: a change 300 ms after the first send goes out at once.
+  s.on_live(upd(0, 2), t0 + 301 * ms);
+  CHECK(drain(s) == std::vector<frame>{L(0, 2)});
+  CHECK(s.stats().live_sent == 2);
+}
+
 TEST_CASE("ws session: finals go out exactly once, in order", "[ws]") {
   auto s = fresh();
   for (int i : {1, 2, 2, 1, 3, 0, 3, 5, 4}) s.on_final(fin(i));

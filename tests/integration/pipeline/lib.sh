@@ -12,7 +12,17 @@ here_pipeline="$repo/tests/integration/pipeline"
 pg_host=$(conf_get postgres.host); pg_port=$(conf_get postgres.port)
 pg_user=$(conf_get postgres.user); pg_db=$(conf_get postgres.database)
 
-fail() { log "FAIL: $*"; exit 1; }
+fail() { log "FAIL: $*"; dump_logs; exit 1; }
+# The tail of every log of the case, so that a failure in CI can be read without its work dir.
+dump_logs() {
+  local f
+  [[ -n "${work:-}" && -d "$work" ]] || return 0
+  for f in "$work"/*.log; do
+    [[ -f "$f" ]] || continue
+    echo "----- last lines of $(basename "$f") -----" >&2
+    tail -n 30 "$f" >&2
+  done
+}
 
 # setup_case NAME PARTITIONS: unique topic/group/prefix, work dir, cleanup trap.
 setup_case() {
