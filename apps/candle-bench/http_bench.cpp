@@ -599,13 +599,14 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
   log << "request: GET " << path << " -> " << body->size() << " bytes, 300 closed candles\n";
 
   // --- 3. the ceiling: a bare cpp-httplib server answering the same bytes -----------------------
-  // Tuned exactly as the node tunes its server (gateway::tune_http_server: thread pool size,
-  // timeouts, TCP_NODELAY, keep-alive), so that the difference is what the node does per request.
+  // Tuned and bound exactly as the node's server (gateway::tune_http_server: thread pool size,
+  // timeouts, TCP_NODELAY, keep-alive; gateway::bind_http_server: listen backlog), so that the
+  // difference is what the node does per request.
   httplib::Server ceiling;
   gateway::tune_http_server(ceiling, static_cast<std::size_t>(opt.http_threads));
   const std::string& answer = *body;
   ceiling.Get("/api/v1/candles", [&answer](const httplib::Request&, httplib::Response& res) { res.set_content(answer, "application/json"); });
-  const int ceiling_port = ceiling.bind_to_any_port("127.0.0.1");
+  const int ceiling_port = gateway::bind_http_server(ceiling, "127.0.0.1", 0);
   if (ceiling_port <= 0) {
     log << "ceiling server cannot listen\n";
     return 1;

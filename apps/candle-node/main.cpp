@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   cs::gateway::tune_http_server(server, static_cast<std::size_t>(cfg.get(cs::runtime::keys::http_threads)));
   const auto& host = cfg.get(cs::runtime::keys::node_http_host);
   const auto port = static_cast<int>(cfg.get(cs::runtime::keys::node_http_port));
-  if (!server.bind_to_port(host.c_str(), port)) {
+  if (cs::gateway::bind_http_server(server, host, port) < 0) {
     cs::runtime::log_error(component, "cannot listen on " + host + ":" + std::to_string(port));
     return 1;
   }

@@ -201,15 +201,16 @@ kafka_status kafka_consumer::poll_batch(std::vector<kafka_record>& out, std::siz
   if (!state_->rk)
     return closed_status("poll");
   kafka_status first_error;
-  for (std::size_t taken = 0; taken < max_records;) {
+  // Bounded by messages polled, errors and end-of-partition events included: a queue that keeps
+  // yielding errors must not hold the caller here forever.
+  for (std::size_t polled = 0; polled < max_records; ++polled) {
     // Only the first poll may wait: the batch is what is ready, not what might come.
-    const int wait_ms = taken == 0 && first_error.ok() ? static_cast<int>(timeout.count()) : 0;
+    const int wait_ms = polled == 0 ? static_cast<int>(timeout.count()) : 0;
     rd_kafka_message_t* msg = rd_kafka_consumer_poll(state_->rk.get(), wait_ms);
     if (msg == nullptr)
       break;
     if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       out.push_back(to_record(*msg));
-      ++taken;
     } else if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF && first_error.ok()) {
       first_error = kafka_status::from(msg->err, "consume");
       first_error.reason += std::string{" ("} + rd_kafka_message_errstr(msg) + ")";

@@ -63,7 +63,7 @@ public:
   kafka_status assign(std::span<const kafka_topic_partition> partitions);
 
   // Appends up to `max_records` records to `out`: waits up to `timeout` for the first, then takes
-  // only what is already fetched. Records are appended even when the status is not ok; the
+  // only what is already fetched (looking at no more than `max_records` messages, errors included). Records are appended even when the status is not ok; the
   // status is the first consumer error seen (mostly transient, e.g. a broker connection lost and
   // being retried by librdkafka; check .fatal).
   kafka_status poll_batch(std::vector<kafka_record>& out, std::size_t max_records,
