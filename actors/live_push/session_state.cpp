@@ -79,19 +79,21 @@ void session_state::on_final(const candle& c) {
   send_final(s, c);
 }
 
-void session_state::on_history(const candle_key& key, std::vector<candle> finals, timestamp_ns now) {
+void session_state::on_history(const candle_key& key, std::vector<candle> finals, timestamp_ns now, bool last) {
   const auto it = subs_.find(key);
   if (it == subs_.end() || !it->second.resuming) return;
   sub& s = it->second;
   std::optional<candle> live;
-  for (candle& h : s.held) {
-    if (h.closed)
-      finals.push_back(std::move(h));
-    else
-      live = std::move(h);
+  if (last) { // what was held meanwhile joins the end of the history; a page leaves it held
+    for (candle& h : s.held) {
+      if (h.closed)
+        finals.push_back(std::move(h));
+      else
+        live = std::move(h);
+    }
+    s.held.clear();
+    s.resuming = false;
   }
-  s.held.clear();
-  s.resuming = false;
   // In open-time order, history first among equals; send_final drops what is at or before
   // `since` and every repeat of an open time already sent.
   std::stable_sort(finals.begin(), finals.end(),

@@ -11,8 +11,9 @@
 //    A live update of a bucket at or before the last final sent is dropped, and so is one equal to
 //    the last live state sent (it would restart the throttle and hold back the next change).
 //  - A subscription with `since` is resuming until on_history() hands it the finals after
-//    `since` (read from the cache or PostgreSQL): finals and live updates arriving meanwhile are
-//    held, then everything goes out in open-time order without gap or duplicate.
+//    `since` (read from the cache or PostgreSQL, in one go or page by page): finals and live
+//    updates arriving meanwhile are held, then everything goes out in open-time order without
+//    gap or duplicate.
 //  - The queue is bounded by bytes: a message that would go past max_queue_bytes is not queued
 //    and the session is marked overflowed (the transport closes it: the client is too slow).
 // Thread-safety: none; one session_state belongs to one session's strand.
@@ -61,9 +62,11 @@ public:
   void on_live(const candle& c, timestamp_ns now);
   // A final candle (closed must be true).
   void on_final(const candle& c);
-  // The finals after the subscription's `since`, in any order: ends its resume. Ignored for a key
-  // that is not resuming.
-  void on_history(const candle_key& key, std::vector<candle> finals, timestamp_ns now);
+  // Finals after the subscription's `since`, in any order. `last`: the history is complete and
+  // the resume ends (the finals and live state held meanwhile go out after it); otherwise this
+  // is one page of it (sent now, ascending) and more follow. Ignored for a key that is not
+  // resuming.
+  void on_history(const candle_key& key, std::vector<candle> finals, timestamp_ns now, bool last = true);
   // Sends the pending live updates whose interval has passed.
   void on_tick(timestamp_ns now);
   // The earliest wall time at which on_tick would send something, if any is pending.

@@ -14,7 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -33,6 +35,8 @@ using tcp = asio::ip::tcp;
 constexpr std::string_view component = "ws";
 constexpr std::size_t resume_threads = 2;
 constexpr auto slow_close_grace = std::chrono::seconds(5); // a blocked write past this: hard close
+// A final candle frame is about 350 bytes; pages are sized with room to spare.
+constexpr std::size_t approx_candle_frame_bytes = 512;
 
 timestamp_ns wall_now() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -103,8 +107,8 @@ public:
   void watching(const candle_key& key, bool) override {
     asio::post(ws_.get_executor(), [self = shared_from_this(), key] {
       auto it = self->resumes_.find(key);
-      if (it == self->resumes_.end() || it->second.requested || !self->state_.resuming(key)) return;
-      self->read_history(key, it->second.since);
+      if (it == self->resumes_.end() || !self->state_.resuming(key)) return;
+      self->want_history(key, it->second.since);
     });
   }
   void rewatched(const candle_key& key) override {
@@ -114,16 +118,16 @@ public:
       // Fill from the last final sent, or from the bucket the subscription began in.
       const auto since = self->state_.last_final(key).value_or(key.iv.bucket_start(r.subscribed_at) - 1);
       if (!self->state_.refill(key, since)) return;
-      r.since = since;
-      self->read_history(key, since);
+      self->want_history(key, since);
     });
   }
 
 private:
   struct resume_info {
-    timestamp_ns since = 0;
+    timestamp_ns since = 0;         // the next page starts after it
     timestamp_ns subscribed_at = 0;
-    bool requested = false;
+    std::size_t read = 0;           // finals read by this resume so far
+    bool queued = false;            // waiting in resume_queue_ or being read
   };
 
   void on_request(beast::error_code ec) {
@@ -195,7 +199,7 @@ private:
         const auto now = wall_now();
         for (const auto& s : op.subscriptions) {
           if (state_.subscribe(s.key, s.since) != session_state::add_result::added) continue;
-          resumes_[s.key] = resume_info{s.since.value_or(0), now, false};
+          resumes_[s.key] = resume_info{s.since.value_or(0), now, 0, false};
           added.push_back(s);
         }
         state_.push_control(encode_ack(op.kind, op.subscriptions, op.id));
@@ -213,21 +217,63 @@ private:
     }
   }
 
-  // The finals after `since` from the cache and PostgreSQL, on the resume pool.
-  void read_history(const candle_key& key, timestamp_ns since) {
-    resumes_[key].requested = true;
+  // A resume of `key` from `since` (or a refill after a lost watch): its pages are read in turn.
+  void want_history(const candle_key& key, timestamp_ns since) {
+    auto& r = resumes_[key];
+    r.since = since;
+    r.read = 0;
     ++server_->resumes;
-    asio::post(server_->resume_pool, [self = shared_from_this(), key, since] {
-      auto r = self->server_->history(key, since);
-      asio::post(self->ws_.get_executor(), [self, key, r = std::move(r)]() mutable {
-        if (!r.error.empty())
-          self->state_.push_control(encode_error_message(ws_errc::resume_incomplete, "resume of " + key.symbol + " " + key.iv.to_string() +
-                                                                         " incomplete: " + r.error, std::nullopt));
-        self->state_.on_history(key, std::move(r.finals), wall_now());
-        if (auto it = self->resumes_.find(key); it != self->resumes_.end()) it->second.requested = false;
-        self->flush();
+    if (!std::exchange(r.queued, true)) resume_queue_.push_back(key);
+    pump_history();
+  }
+
+  // Reads the next history page on the resume pool: one page in flight per session, and only
+  // while its queue is at most half full, so that a resume from long ago holds one page, not the
+  // whole gap, and a client that reads too slowly for it is closed like any slow client.
+  void pump_history() {
+    const auto room = server_->settings.session.max_queue_bytes / 2;
+    while (!page_in_flight_ && !closing_ && !resume_queue_.empty() && state_.queued_bytes() <= room) {
+      const auto key = resume_queue_.front();
+      resume_queue_.pop_front();
+      auto it = resumes_.find(key);
+      if (it == resumes_.end()) continue; // unsubscribed
+      if (!state_.resuming(key)) {
+        it->second.queued = false;
+        continue;
+      }
+      page_in_flight_ = true;
+      const auto limit = std::max<std::size_t>(1, room / approx_candle_frame_bytes);
+      asio::post(server_->resume_pool, [self = shared_from_this(), key, since = it->second.since, limit] {
+        auto r = self->server_->history(key, since, limit);
+        asio::post(self->ws_.get_executor(), [self, key, r = std::move(r)]() mutable { self->on_history_page(key, std::move(r)); });
       });
-    });
+    }
+  }
+
+  void on_history_page(const candle_key& key, history_result r) {
+    page_in_flight_ = false;
+    auto it = resumes_.find(key);
+    if (it != resumes_.end() && state_.resuming(key)) {
+      auto& info = it->second;
+      info.read += r.finals.size();
+      const auto max = server_->settings.max_resume_candles;
+      std::string incomplete = r.error;
+      if (incomplete.empty() && r.more && info.read >= max)
+        incomplete = "more than " + std::to_string(max) + " final candles since the resume position; read the rest with /api/v1/candles";
+      // No final in a page that says more would never move on: end there rather than loop.
+      const bool last = !incomplete.empty() || !r.more || r.finals.empty();
+      if (!incomplete.empty())
+        state_.push_control(encode_error_message(ws_errc::resume_incomplete,
+                                                 "resume of " + key.symbol + " " + key.iv.to_string() + " incomplete: " + incomplete,
+                                                 std::nullopt));
+      if (!r.finals.empty()) info.since = std::max(info.since, r.finals.back().open_time);
+      state_.on_history(key, std::move(r.finals), wall_now(), last);
+      if (last) info.queued = false;
+      else resume_queue_.push_back(key); // after the other keys waiting: each resume moves on
+    } else if (it != resumes_.end()) {
+      it->second.queued = false;
+    }
+    flush();
   }
 
   // Writes what is queued, one frame at a time; closes a session that fell too far behind.
@@ -235,6 +281,7 @@ private:
     if (closing_) return;
     if (state_.overflowed()) return slow();
     arm_timer();
+    pump_history();
     if (writing_ || !state_.has_output()) return;
     writing_ = true;
     out_ = state_.pop_output();
@@ -304,6 +351,8 @@ private:
   session_state state_;
   asio::steady_timer timer_;
   std::map<candle_key, resume_info> resumes_;
+  std::deque<candle_key> resume_queue_; // keys whose next history page is wanted, in turn
+  bool page_in_flight_ = false;
   std::string address_, out_;
   timestamp_ns armed_for_ = 0;
   bool admitted_ = false, writing_ = false, closing_ = false, close_after_write_ = false, finished_ = false, timer_armed_ = false;

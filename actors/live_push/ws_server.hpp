@@ -35,15 +35,20 @@ struct ws_settings {
   duration_ns idle_timeout = 60 * ns_per_s;    // ws.idle-timeout
   duration_ns handshake_timeout = 10 * ns_per_s;
   std::size_t threads = 1;                     // ws.threads
+  std::size_t max_resume_candles = 100'000;    // ws.max-resume-candles: per key and resume
 };
 
-// The final candles of `key` after `since`, ascending, from the cache and PostgreSQL (blocking;
-// called on the resume pool). `error` set: they could not be read.
+// One page of the final candles of `key` after `since`: ascending, at most `limit` (the reader
+// may return fewer), from the cache and PostgreSQL (blocking; called on the resume pool). `more`:
+// there may be finals after the last one returned. `error` set: they could not be read.
+// A resume reads page after page, each only once the session's queue has room for it, so that a
+// client resuming from long ago holds one page in memory, not the whole gap.
 struct history_result {
   std::vector<candle> finals;
+  bool more = false;
   std::string error;
 };
-using history_reader = std::function<history_result(const candle_key& key, timestamp_ns since)>;
+using history_reader = std::function<history_result(const candle_key& key, timestamp_ns since, std::size_t limit)>;
 
 struct ws_counters {
   std::uint64_t sessions = 0;        // open now

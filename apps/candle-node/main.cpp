@@ -136,8 +136,9 @@ int main(int argc, char** argv) {
   ws_cfg.max_sessions_per_address = static_cast<std::size_t>(cfg.get(ws_max_sessions_per_address));
   ws_cfg.idle_timeout = cfg.get(ws_idle_timeout);
   ws_cfg.threads = static_cast<std::size_t>(cfg.get(ws_threads));
+  ws_cfg.max_resume_candles = static_cast<std::size_t>(cfg.get(ws_max_resume_candles));
   cs::live::ws_server ws(ws_cfg, cs::node::make_history_reader(system, pipeline.directory(), pipeline.cache(), gs.timeout,
-                                                               cfg.get(http_max_limit), cfg.get(ws_max_resume_candles)));
+                                                               cfg.get(http_max_limit)));
   auto hub = system.spawn(cs::live::live_hub, pipeline.directory(), ws.registry(), cs::ns_per_s);
   ws.start(hub);
   server.on_websocket("/ws", [&ws](socket_t sock) { ws.adopt(sock); });

@@ -84,7 +84,7 @@ inline const integer_key ws_max_sessions{"ws.max-sessions", "10000", "WebSocket 
 inline const integer_key ws_max_sessions_per_address{"ws.max-sessions-per-address", "1000", "WebSocket sessions from one client address; more are refused (429)", {1, 10'000'000}};
 inline const duration_key ws_idle_timeout{"ws.idle-timeout", "60s", "a session that answers no ping for this long is closed (pings go out at half of it)", {ns_per_s, ns_per_day}};
 inline const integer_key ws_threads{"ws.threads", "1", "threads serving WebSocket sessions", {1, 64}};
-inline const integer_key ws_max_resume_candles{"ws.max-resume-candles", "2000", "final candles a resume (since) may read per key (they go through the session queue, so keep them within ws.max-queue-bytes at about 350 bytes each); beyond that the client gets an error frame (resume_incomplete) and reads the rest with /api/v1/candles", {1, 100'000'000}};
+inline const integer_key ws_max_resume_candles{"ws.max-resume-candles", "100000", "final candles one resume (since) may deliver per key; they are read page by page as the session's queue drains, so a session holds one page at a time; beyond this the client gets an error frame (resume_incomplete) and reads the rest with /api/v1/candles", {1, 100'000'000}};
 
 // --- Logging ---
 inline const text_key log_level{"log.level", "info", "default log level of every component: debug, info, warn, error"};

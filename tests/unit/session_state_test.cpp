@@ -169,6 +169,29 @@ TEST_CASE("ws session: resume merges history and held candles without gap or dup
   CHECK(s.has_output());
 }
 
+TEST_CASE("ws session: a resume read in pages sends each page at once and the held candles after the last", "[ws]") {
+  auto s = fresh();
+  REQUIRE(s.subscribe(eth, bucket(0)) == session_state::add_result::added);
+  s.on_final(fin(5, eth)); // live while resuming: held
+  s.on_live(upd(6, 1, eth), t0);
+  s.on_history(eth, {fin(2, eth), fin(1, eth)}, t0, false);
+  CHECK(s.resuming(eth));
+  s.on_history(eth, {fin(3, eth), fin(4, eth), fin(5, eth)}, t0, false); // overlaps what is held
+  CHECK(s.resuming(eth));
+  s.on_history(eth, {}, t0 + 10 * ms, true);
+  CHECK_FALSE(s.resuming(eth));
+  std::vector<timestamp_ns> opens;
+  std::vector<bool> closed;
+  while (s.has_output()) {
+    const auto j = json::parse(s.pop_output());
+    opens.push_back(j["openTimeNs"]);
+    closed.push_back(j["closed"]);
+  }
+  CHECK(opens == std::vector<timestamp_ns>{bucket(1), bucket(2), bucket(3), bucket(4), bucket(5), bucket(6)});
+  CHECK(closed == std::vector<bool>{true, true, true, true, true, false});
+  CHECK(s.stats().finals_deduped == 1); // the held final 5, already sent from the second page
+}
+
 TEST_CASE("ws session: a refill after a lost watch fills the gap from history, once", "[ws]") {
   auto s = fresh();
   s.on_final(fin(1));

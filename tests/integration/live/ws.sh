@@ -28,12 +28,13 @@ resumes=$(value candlestream_ws_resumes_total)
 log "metrics: $sessions sessions, $bad bad frames, $resumes resumes"
 
 # The same node restarted with small limits (it resumes from its checkpoints): sessions per
-# address, frame size, and a session queue that a resume of every final overflows.
+# address, frame size, and a session queue many times smaller than a resume of every final
+# (paced through it) that a client which stops reading overflows.
 kill -TERM "$pid_live"; wait "$pid_live" 2>/dev/null || true
 start_node limits "$port" --candle.idle-timeout=2s --ws.max-sessions-per-address=3 --ws.max-frame-bytes=1024 \
   --ws.max-queue-bytes=4096
 "$venv_python" "$(dirname "$0")/ws_check.py" --port "$port" --symbols "${prefix}000,${prefix}001" --intervals 1s,5s \
-  --limits 3 1024 | tee -a "$work/ws_check.log" || fail "ws_check --limits failed; node log: $(tail -5 "$work/limits.log")"
+  --limits 3 1024 4096 | tee -a "$work/ws_check.log" || fail "ws_check --limits failed; node log: $(tail -5 "$work/limits.log")"
 curl -fs "http://127.0.0.1:$port/metrics" -o "$work/metrics.txt" || fail "GET /metrics"
 slow=$(value candlestream_ws_slow_client_drops_total) refused=$(value candlestream_ws_refused_total)
 ((${slow%.*} >= 1)) || fail "candlestream_ws_slow_client_drops_total is $slow"

@@ -8,6 +8,8 @@
    in strictly increasing openTime after `since`, and no live update is older than the last
    final of its key. At the end the finals received across all connections must equal, field for
    field and without gap or duplicate, the closed candles the REST API returns.
+3. --limits (a node with small limits): sessions per address (429), frame size (1009), a resume
+   many times the session queue delivered whole (paced), a client that stops reading (1008).
 Exit status 0 when everything holds; every failure is printed.
 """
 import argparse
@@ -18,6 +20,7 @@ import sys
 import urllib.request
 
 import websockets
+from websockets.protocol import State
 
 FIELDS = ["openTime", "closeTime", "open", "high", "low", "close", "volume", "bidSize", "askSize", "closed"]
 failures = []
@@ -130,7 +133,7 @@ async def closed_with(ws, timeout=10):
         return None
 
 
-async def limits(url, keys, per_address, frame_limit):
+async def limits(url, http, keys, per_address, frame_limit, queue_bytes):
     """A node started with small limits: sessions per address, frame size, session queue."""
     held = [await websockets.connect(url) for _ in range(per_address)]
     try:
@@ -145,13 +148,49 @@ async def limits(url, keys, per_address, frame_limit):
     await ws.send(json.dumps({"op": "ping", "id": "x" * frame_limit}))
     code = await closed_with(ws)
     check(code == 1009, f"a frame over ws.max-frame-bytes closed the session with {code}, expected 1009")
-    # A resume of every final at once overflows a small session queue: the client is "slow".
+    # A resume of every final is many times the session queue: it is read page by page as the
+    # client takes it, all of it, in order, with the session open.
     ws = await websockets.connect(url, max_size=None)
     await ws.send(json.dumps({"op": "subscribe", "subscriptions": [{"symbol": s, "interval": i, "since": 0} for s, i in keys]}))
-    code = await closed_with(ws)
+    want = {k: [[c[f] for f in FIELDS] for c in rest_closed(http, *k)] for k in keys}
+    got = {k: [] for k in keys}
+    total, loop = sum(len(v) for v in want.values()), asyncio.get_running_loop()
+    end = loop.time() + 30
+    while sum(len(v) for v in got.values()) < total and loop.time() < end:
+        try:
+            m = await recv_json(ws, max(0.1, end - loop.time()))
+        except (asyncio.TimeoutError, websockets.exceptions.ConnectionClosed) as e:
+            check(False, f"the paced resume stopped: {e!r}")
+            break
+        check(m.get("type") != "error", f"error frame during the paced resume: {m}")
+        if m.get("type") == "candle" and m["closed"]:
+            got[(m["symbol"], m["interval"])].append([m[f] for f in FIELDS])
+    resumed_bytes = total * 350
+    check(resumed_bytes > 2 * queue_bytes, f"the resume ({total} finals) is not larger than the queue ({queue_bytes} bytes)")
+    for k in keys:
+        check(got[k] == want[k], f"{k}: paced resume gave {len(got[k])} finals, REST has {len(want[k])} (or they differ)")
+    check(ws.state == State.OPEN, "the session did not stay open through the paced resume")
+    await ws.close()
+    # A client that stops reading while answers pile up (acks of a subscribe repeated, each as
+    # large as a frame may be) fills the socket, then the session queue: it is closed as slow.
+    ws = await websockets.connect(url, max_size=None, max_queue=4)
+    subs = []
+    while len(json.dumps({"op": "subscribe", "subscriptions": subs + [{"symbol": f"FLOOD{len(subs)}", "interval": "1s"}]})) < frame_limit - 16:
+        subs.append({"symbol": f"FLOOD{len(subs)}", "interval": "1s"})
+    again = json.dumps({"op": "subscribe", "subscriptions": subs})
+    try:
+        for _ in range(40000):  # bounded: at most 40 MB of acks, many times the socket buffers
+            await asyncio.wait_for(ws.send(again), 3)
+        check(False, "the node took 40000 subscribes from a client that read no ack")
+    except asyncio.TimeoutError:
+        pass  # the node stopped reading: it is closing the session
+    except websockets.exceptions.ConnectionClosed:
+        pass
+    code = await closed_with(ws)  # reading again lets the close frame through
     check(code == 1008, f"a session past ws.max-queue-bytes was closed with {code}, expected 1008 (slow client)")
     print(f"limits: handshake {per_address + 1} refused with 429, an oversized frame closed with 1009, "
-          f"an overflowing session closed with 1008", flush=True)
+          f"a resume of {total} finals paced through a {queue_bytes}-byte queue, "
+          f"a client that stopped reading closed with 1008", flush=True)
 
 
 def rest_closed(http, symbol, interval):
@@ -172,14 +211,14 @@ async def main():
     ap.add_argument("--duration", type=float, default=10, help="seconds of cut-and-resume")
     ap.add_argument("--settle", type=float, default=4, help="seconds without a new final before the end")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--limits", type=int, nargs=2, metavar=("PER_ADDRESS", "FRAME_BYTES"),
+    ap.add_argument("--limits", type=int, nargs=3, metavar=("PER_ADDRESS", "FRAME_BYTES", "QUEUE_BYTES"),
                     help="only the limits phase, against a node started with these limits and a small queue")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     url, http = f"ws://127.0.0.1:{a.port}/ws", f"http://127.0.0.1:{a.port}"
     keys = [(s, i) for s in a.symbols.split(",") for i in a.intervals.split(",")]
     if a.limits:
-        await limits(url, keys, *a.limits)
+        await limits(url, http, keys, *a.limits)
         return 1 if failures else 0
     await protocol(url, keys[:2])
 
