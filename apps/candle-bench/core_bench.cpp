@@ -1,5 +1,7 @@
 #include "core_bench.hpp"
 
+#include "bench_util.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <random>
@@ -14,7 +16,6 @@
 namespace cs::bench {
 namespace {
 
-using clock_type = std::chrono::steady_clock;
 // Event time advances 100 us per event: with 1,000 symbols each symbol ticks ~10 times a second.
 constexpr duration_ns event_spacing = 100 * ns_per_us;
 constexpr timestamp_ns bench_epoch = 1'732'500'000 * ns_per_s;
@@ -25,15 +26,6 @@ constexpr const char* aggregate_path = "batch_router+candle_keeper";
 // A node checkpoints every second of wall time; at the node's target rate that is ~1 M events.
 constexpr std::size_t checkpoint_events = 1'000'000;
 constexpr std::size_t max_payload_bytes = 256; // the benchmark's payloads are ~140 bytes
-
-double seconds_since(clock_type::time_point t0) {
-  return std::chrono::duration<double>(clock_type::now() - t0).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 std::string symbol_name(std::size_t i) {
   std::string s = "SYM";

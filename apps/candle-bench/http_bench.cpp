@@ -2,6 +2,9 @@
 #include "child_process.hpp"
 #include "http_bench.hpp"
 
+#include "bench_node.hpp"
+#include "bench_util.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <httplib.h>
@@ -39,7 +42,6 @@
 namespace cs::bench {
 namespace {
 
-using clock_type = std::chrono::steady_clock;
 using json = nlohmann::json;
 
 constexpr int candles_wanted = 300;      // candles in the benchmarked answer
@@ -50,38 +52,6 @@ constexpr int topic_partitions = 4;
 constexpr std::int64_t ms_per_minute = 60'000;
 constexpr std::chrono::milliseconds poll_every{200};
 constexpr double wrk_grace_s = 30;       // beyond wrk's own -d, before it is killed
-
-double seconds_since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
-
-std::string bench_id() { return std::to_string(::getpid()).append("-").append(std::to_string(std::time(nullptr))); }
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-double rounded(double v, int decimals) {
-  const double s = std::pow(10.0, decimals);
-  return std::round(v * s) / s;
-}
-
-// A loopback port nobody listens on right now (the kernel's choice; tiny race until the node binds it).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  int port = -1;
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
 
 // --- child processes -------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 #include "pipeline_bench.hpp"
 
+#include "bench_util.hpp"
+
 #include "bench_node.hpp"
 #include "child_process.hpp"
 
@@ -30,15 +32,12 @@
 namespace cs::bench {
 namespace {
 
-using clock_type = std::chrono::steady_clock;
 constexpr std::size_t distinct_payloads = 8192;
 constexpr std::chrono::milliseconds poll_wait{100};
 constexpr std::chrono::milliseconds progress_poll{100};
 constexpr std::size_t consume_batch = 4096;
 constexpr double ceiling_timeout_s = 600;
 constexpr long kib = 1024;
-
-double seconds_since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
 
 // Produces `n` events over `symbols` symbols into `topic` as fast as the producer allows.
 bool preload(const runtime::config& cfg, const std::string& topic, std::size_t n, std::size_t symbols, double market_rate,
@@ -237,13 +236,6 @@ node_run time_node(const pipeline_options& opt, const std::string& node, const s
   }
   run.ok = true;
   return run;
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "ws_bench.hpp"
 
+#include "bench_util.hpp"
+
 #include "bench_node.hpp"
 #include "child_process.hpp"
 
@@ -48,7 +50,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
-using clock_type = std::chrono::steady_clock;
 using json = nlohmann::json;
 
 constexpr std::chrono::milliseconds poll_every{20};
@@ -56,8 +57,6 @@ constexpr std::chrono::seconds connect_timeout{30};  // TCP connect + upgrade of
 constexpr double receipt_grace_s = 5;                // after the last measured event, for the last frames
 constexpr long kib = 1024;
 constexpr std::size_t fd_reserve = 256;              // descriptors kept for Kafka, PostgreSQL, HTTP
-
-double seconds_since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
 
 timestamp_ns wall_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -70,28 +69,6 @@ struct scope_exit {
     if (f) f();
   }
 };
-
-// A loopback port nobody listens on right now (tiny race until the node binds it).
-int free_port() {
-  asio::io_context ioc;
-  tcp::acceptor a(ioc);
-  beast::error_code ec;
-  a.open(tcp::v4(), ec);
-  if (!ec) a.bind(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0), ec);
-  return ec ? -1 : a.local_endpoint().port();
-}
-
-// Nearest-rank percentile of sorted values.
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
-}
-
-double rounded(double v, int decimals) {
-  const double s = std::pow(10.0, decimals);
-  return std::round(v * s) / s;
-}
 
 // --- the WebSocket clients ----------------------------------------------------------------------
 

@@ -22,8 +22,8 @@ struct ws_options {
   double probe_hold_s = 5;      // at the probe's end: seconds every session must get updates in
   double settle_s = 2;          // after every subscription is acked (the hub looks up candle actors every second)
   int client_threads = 1;       // threads of the bench's WebSocket clients
-  // Handshakes in flight at once. The node listens with cpp-httplib's backlog (5): more at once
-  // overflow its accept queue and the kernel drops SYNs, which clients retry after 1, 3, 7, 15 s...
+  // Handshakes in flight at once. The node's accept queue is SOMAXCONN deep (it raises
+  // cpp-httplib's 5); listen_overflows in the output counts SYNs the kernel dropped anyway.
   std::size_t connect_parallel = 4;
   std::string config_file;      // passed to candle-node and used for brokers/PostgreSQL; "" = defaults
   double timeout_s = 120;       // bound of every wait (node start, warm-up, opening a step of sessions)
