@@ -1,7 +1,9 @@
 // candle-node: one node of the candlestream cluster. Parses the configuration, starts the actor
 // system (CAF with its middleman, every message type registered), the aggregation pipeline
-// (Kafka -> partition readers -> candle actors -> checkpoints in PostgreSQL) and the node's HTTP
-// endpoint: health, live candles, pipeline counters, and fault injection when enabled.
+// (Kafka -> partition readers -> candle actors -> checkpoints in PostgreSQL), the cache, and the
+// node's HTTP port: the read API (native, /api/v1/history, TradingView UDF), health, /debug/stats,
+// /metrics, the chart page, WebSocket /ws (live hub + Beast sessions), and fault injection when
+// enabled.
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 #include <httplib.h>
