@@ -38,6 +38,13 @@ constexpr int exit_usage = 2;
 httplib::Server* running_server = nullptr;
 std::atomic<bool> escalated{false};
 
+// A node singleton failed: stop the way an operator's SIGTERM does (final checkpoints, then exit
+// 1), and let the process supervisor start the node again.
+void escalate() {
+  escalated = true;
+  std::raise(SIGTERM);
+}
+
 void on_signal(int) {
   // httplib's stop() only flips flags and shuts the listening socket: safe enough here, and the
   // only way to leave listen() from a signal.
@@ -104,10 +111,7 @@ int main(int argc, char** argv) {
   cs::node::node_metrics metrics;
   cs::node::node_pipeline pipeline(
     system, cfg,
-    [](const std::string&) {
-      escalated = true;
-      std::raise(SIGTERM); // same path as an operator's SIGTERM: final checkpoints, then exit
-    },
+    [](const std::string&) { escalate(); },
     metrics_on ? &metrics.registry() : nullptr);
   try {
     pipeline.start();
@@ -143,6 +147,13 @@ int main(int argc, char** argv) {
                                                                cfg.get(http_max_limit)));
   auto hub = system.spawn(cs::live::live_hub, pipeline.directory(), ws.registry(), cs::ns_per_s);
   ws.start(hub);
+  // The hub holds nothing worth restarting in place (sessions subscribe again when they
+  // reconnect): like the pipeline's singletons, its failure escalates.
+  caf::actor_cast<caf::abstract_actor*>(hub)->attach_functor([](const caf::error& reason) {
+    if (!reason || reason == caf::exit_reason::user_shutdown) return;
+    cs::runtime::log_error(component, "live hub failed: " + caf::to_string(reason));
+    escalate();
+  });
   server.on_websocket("/ws", [&ws](socket_t sock) { ws.adopt(sock); });
   if (metrics_on) {
     metrics.attach(system, pipeline, deps);
