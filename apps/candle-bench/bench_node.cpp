@@ -1,12 +1,17 @@
 #include "bench_node.hpp"
 
+#include "bench_util.hpp"
+
 #include "child_process.hpp"
 
 #include <httplib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
+#include <sstream>
 
 namespace cs::bench {
 
@@ -32,6 +37,23 @@ nlohmann::json partition_stats(const std::string& port) {
   return j.is_object() && j.contains("partitions") && j["partitions"].is_array() ? j["partitions"] : nlohmann::json::array();
 }
 
+double metric_sum(const std::string& port, const std::string& name) {
+  httplib::Client c("127.0.0.1", std::stoi(port));
+  c.set_read_timeout(std::chrono::seconds(10));
+  auto r = c.Get("/metrics");
+  if (!r || r->status != 200) return -1;
+  double sum = -1;
+  std::istringstream lines(r->body);
+  for (std::string line; std::getline(lines, line);) {
+    // "name value" or "name{labels} value"; not "name_bucket..." or another name it prefixes.
+    if (line.compare(0, name.size(), name) != 0 || line.size() <= name.size()) continue;
+    if (line[name.size()] != ' ' && line[name.size()] != '{') continue;
+    const auto space = line.rfind(' ');
+    sum = std::max(sum, 0.0) + std::strtod(line.c_str() + space + 1, nullptr);
+  }
+  return sum;
+}
+
 void delete_rows(runtime::pg_client& pg, const std::string& topic, std::ostream& log, const std::string& symbol_prefix) {
   auto r = pg.transact([&](pqxx::work& w) {
     w.exec_params("delete from candles where source_topic = $1", topic);
@@ -40,6 +62,27 @@ void delete_rows(runtime::pg_client& pg, const std::string& topic, std::ostream&
     return 0;
   });
   if (!r) log << "could not delete the benchmark's rows of " << topic << ": " << r.error().reason << "\n";
+}
+
+scraper::scraper(const std::string& port, double interval_s) {
+  if (interval_s <= 0) return;
+  thread_ = std::thread([this, port, interval_s] {
+    httplib::Client c("127.0.0.1", std::stoi(port));
+    c.set_read_timeout(std::chrono::seconds(10));
+    auto next = clock_type::now();
+    while (!stop_.load()) {
+      if (clock_type::now() >= next) {
+        if (auto r = c.Get("/metrics"); r && r->status == 200) ++scrapes_;
+        next += std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(interval_s));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+}
+
+scraper::~scraper() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
 }
 
 } // namespace cs::bench

@@ -5,8 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <cstddef>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/postgres/client.hpp"
@@ -25,9 +28,29 @@ pid_t start_node(const std::string& node, const std::string& topic, const std::s
 // The node's partition stats (/debug/stats), or an empty array when it does not answer.
 nlohmann::json partition_stats(const std::string& port);
 
+// The sum of every series of the node's metric `name` (/metrics, Prometheus text), or -1 when
+// the node does not answer or has no such metric.
+double metric_sum(const std::string& port, const std::string& name);
+
 // The benchmark's rows: left behind, runs pile up millions of rows in the shared database, and
 // later runs measure inserts into an ever larger table. Candles written from `topic` and its
 // checkpoints; with a `symbol_prefix`, also the candle_series rows of the symbols starting with it.
 void delete_rows(runtime::pg_client& pg, const std::string& topic, std::ostream& log, const std::string& symbol_prefix = "");
+
+// GETs the node's /metrics every `interval_s` (0: never) on its own thread until destroyed, as
+// Prometheus would.
+class scraper {
+public:
+  scraper(const std::string& port, double interval_s);
+  ~scraper();
+  scraper(const scraper&) = delete;
+  scraper& operator=(const scraper&) = delete;
+  std::size_t scrapes() const { return scrapes_.load(); }
+
+private:
+  std::atomic<bool> stop_{false};
+  std::atomic<std::size_t> scrapes_{0};
+  std::thread thread_;
+};
 
 } // namespace cs::bench

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace cs::bench {
@@ -53,5 +54,13 @@ inline int free_port() {
   ::close(fd);
   return port;
 }
+
+// Runs `f` when the scope ends (cleanup on every return path).
+struct scope_exit {
+  std::function<void()> f;
+  ~scope_exit() {
+    if (f) f();
+  }
+};
 
 } // namespace cs::bench

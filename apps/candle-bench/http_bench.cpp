@@ -387,13 +387,6 @@ double load_average() {
   return l;
 }
 
-struct cleanup_guard {
-  std::function<void()> f;
-  ~cleanup_guard() {
-    if (f) f();
-  }
-};
-
 std::string fmt(double v, int decimals) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(decimals) << v;
@@ -445,7 +438,7 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
 
   pid_t node_pid = -1;
   std::string node_log;
-  cleanup_guard cleanup{[&] {
+  scope_exit cleanup{[&] {
     stop_child(node_pid);
     node_pid = -1;
     if (opt.keep) return;
@@ -582,7 +575,7 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
     return 1;
   }
   std::thread ceiling_thread([&] { ceiling.listen_after_bind(); });
-  cleanup_guard stop_ceiling{[&] {
+  scope_exit stop_ceiling{[&] {
     ceiling.stop();
     ceiling_thread.join();
   }};
@@ -594,7 +587,7 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
   // --- 4. load: rounds of (ceiling, node L1, node history), interleaved --------------------------
   const std::string script = "/tmp/candle-bench-http-" + id + ".lua";
   const std::string cold_script = "/tmp/candle-bench-http-" + id + "-cold.lua";
-  cleanup_guard remove_scripts{[&] {
+  scope_exit remove_scripts{[&] {
     std::error_code ec;
     std::filesystem::remove(script, ec);
     std::filesystem::remove(cold_script, ec);

@@ -3,14 +3,18 @@
 //                                   on one core, bytes per live candle
 //   candle-bench pipeline [--json]  Kafka -> candle-node -> PostgreSQL end to end, vs a bare consumer
 //   candle-bench http [--json]      the node's read API under wrk (L1, PostgreSQL, history), vs a bare cpp-httplib server
+//   candle-bench idle [--json]      CPU and wake-ups of a candle-node with partitions and no traffic
 //   candle-bench ws [--json]        Kafka -> candle-node -> WebSocket client latency with 1,000 sessions; sessions one node holds
+//   candle-bench store [--json]     candle rows/s through candle_store::commit_checkpoint, vs a bare COPY of the same rows
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "core_bench.hpp"
 #include "http_bench.hpp"
+#include "idle_bench.hpp"
 #include "pipeline_bench.hpp"
+#include "store_bench.hpp"
 #include "ws_bench.hpp"
 
 int main(int argc, char** argv) {
@@ -31,7 +35,17 @@ int main(int argc, char** argv) {
   cs::bench::pipeline_options pipe;
   auto* pipe_cmd = app.add_subcommand("pipeline", "pre-load events, then time a candle-node until every offset is checkpointed; "
                                                   "compare with a bare librdkafka consumer (needs deploy/services up)");
-  pipe_cmd->add_flag("--json", pipe.json, "print one JSON object (events, events_per_sec, ceiling_events_per_sec, cpu_seconds, peak_rss_bytes, idle_rss_bytes, live_keys, rss_per_key_bytes, scrapes, scrape_interval_s; with --metrics-pairs also the metrics_* keys)");
+  pipe_cmd->add_flag("--json", pipe.json, "print one JSON object (events, events_per_sec, ceiling_events_per_sec, ratio_to_ceiling, "
+                                          "cpu_seconds, cpu_seconds_per_million_events, peak_rss_bytes (medians of --rounds), "
+                                          "events_per_sec_min/max, ceiling_min/max_events_per_sec, runs, idle_rss_bytes, live_keys, "
+                                          "rss_per_key_bytes, scrapes, scrape_interval_s, candle_rows, candle_rows_per_sec; with --idle "
+                                          "idle_cpu_percent; with --market-rate copy_ceiling_rows_per_sec; with --metrics-pairs the "
+                                          "metrics_* keys)");
+  pipe_cmd->add_option("--rounds", pipe.rounds, "interleaved rounds of (bare consumer, node) after a warm-up read; medians are the figures")
+    ->check(CLI::Range(1, 50));
+  pipe_cmd->add_option("--idle", pipe.idle_seconds, "also measure the node with partitions and no traffic for this many seconds "
+                                                    "(idle_cpu_percent; 0: not)")
+    ->check(CLI::NonNegativeNumber);
   pipe_cmd->add_option("--events", pipe.events, "events to pre-load")->check(CLI::PositiveNumber);
   pipe_cmd->add_option("--symbols", pipe.symbols, "symbols")->check(CLI::PositiveNumber);
   pipe_cmd->add_option("--market-rate", pipe.market_rate, "events per second of event time in the pre-loaded stream")
@@ -100,7 +114,45 @@ int main(int argc, char** argv) {
                                                "(arrival epoch ns, frame; an update's lastTs is its event's produce time)");
   ws_cmd->add_flag("--keep", ws.keep, "keep the benchmark topics and the bench's rows in PostgreSQL");
 
+  cs::bench::store_bench_options store;
+  auto* store_cmd = app.add_subcommand("store", "write candle rows through the real candle_store::commit_checkpoint (fenced, one "
+                                                "transaction per batch) and, interleaved, a bare COPY of the same rows into a temp "
+                                                "table like candles (the ceiling) (needs PostgreSQL up)");
+  store_cmd->add_flag("--json", store.json, "print one JSON object (rows, batch_rows, store_rows_per_sec, store_seconds, "
+                                            "copy_rows_per_sec, copy_seconds, store_vs_copy, runs)");
+  store_cmd->add_option("--rows", store.rows, "candle rows per measured run")->check(CLI::PositiveNumber);
+  store_cmd->add_option("--batch", store.batch, "rows per checkpoint (and per COPY transaction of the ceiling)")->check(CLI::PositiveNumber);
+  store_cmd->add_option("--symbols", store.symbols, "distinct bench symbols")->check(CLI::PositiveNumber);
+  store_cmd->add_option("--writers", store.writers, "candle_stores writing at once, each on its own partition and symbols "
+                                                    "(as postgres.writers); the ceiling uses as many connections")
+    ->check(CLI::Range(1, 64));
+  store_cmd->add_option("--rounds", store.rounds, "interleaved (store, ceiling) rounds after one warm-up batch; medians are reported")
+    ->check(CLI::Range(1, 100));
+  store_cmd->add_option("--live-every", store.live_every, "every N-th row is a live candle, the rest final (0: all final)")
+    ->check(CLI::NonNegativeNumber);
+  store_cmd->add_option("--copy-min-rows", store.copy_min_rows, "the store's COPY threshold (store_options::copy_min_rows; "
+                                                              "0: its default)")->check(CLI::NonNegativeNumber);
+  store_cmd->add_option("--config", store.config_file, "candlestream config file (postgres.* keys)");
+  store_cmd->add_flag("--keep", store.keep, "keep the bench's candles, series and checkpoint rows in PostgreSQL");
+
+  cs::bench::idle_options idle;
+  auto* idle_cmd = app.add_subcommand("idle", "a candle-node running its partitions with no traffic: CPU as a share of one core "
+                                              "and wake-ups per second, by thread name (needs deploy/services up)");
+  idle_cmd->add_flag("--json", idle.json, "print one JSON object (partitions, seconds, cpu_seconds, idle_cpu_percent (of one core), "
+                                          "wakeups_per_sec, node_rss_bytes, threads: {name: {threads, cpu_ms, wakeups_per_sec}})");
+  idle_cmd->add_option("--partitions", idle.partitions, "partitions of the benchmark topic, all on the node")->check(CLI::PositiveNumber);
+  idle_cmd->add_option("--seconds", idle.seconds, "measured span")->check(CLI::PositiveNumber);
+  idle_cmd->add_option("--settle", idle.settle_s, "seconds after every partition runs, before measuring")->check(CLI::NonNegativeNumber);
+  idle_cmd->add_option("--scrape-interval", idle.scrape_interval_s, "GET /metrics this often while measuring, as Prometheus "
+                                                                     "would (0: never)")
+    ->check(CLI::NonNegativeNumber);
+  idle_cmd->add_option("--config", idle.config_file, "candlestream config file (brokers, PostgreSQL, node settings)");
+  idle_cmd->add_option("--timeout", idle.timeout_s, "seconds to wait for the node's partitions")->check(CLI::PositiveNumber);
+  idle_cmd->add_flag("--keep", idle.keep, "keep the benchmark topic");
+
   CLI11_PARSE(app, argc, argv);
+  pipe.copy_ceiling = pipe_cmd->count("--market-rate") > 0;
+  if (*idle_cmd) return cs::bench::run_idle(idle, argv[0], std::cout);
   if (*core_cmd) return cs::bench::run_core(core, std::cout);
   if (*pipe_cmd) {
     try {
@@ -123,6 +175,14 @@ int main(int argc, char** argv) {
       return cs::bench::run_ws(ws, argv[0], std::cout);
     } catch (const std::exception& e) {
       std::cerr << "candle-bench ws: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  if (*store_cmd) {
+    try {
+      return cs::bench::run_store(store, std::cout);
+    } catch (const std::exception& e) {
+      std::cerr << "candle-bench store: " << e.what() << "\n";
       return 1;
     }
   }

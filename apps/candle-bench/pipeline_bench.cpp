@@ -1,9 +1,10 @@
 #include "pipeline_bench.hpp"
 
-#include "bench_util.hpp"
-
 #include "bench_node.hpp"
+#include "bench_util.hpp"
 #include "child_process.hpp"
+#include "idle_bench.hpp"
+#include "store_bench.hpp"
 
 #include <httplib.h>
 #include <librdkafka/rdkafka.h>
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -137,16 +139,21 @@ proc_usage usage_of(pid_t pid) {
 }
 
 // RSS of a node that owns every partition of an empty topic: the node without keys, which
-// rss_per_key_bytes subtracts. 0 when the node did not get there within 60 s.
-long idle_node_rss(runtime::kafka_admin& admin, const std::string& node, const std::string& id, int partitions,
-                   const std::string& port, const std::string& config_file, std::ostream& log) {
+// rss_per_key_bytes subtracts (0 when the node did not get there within 60 s); with
+// `idle_seconds` > 0 also what it costs doing nothing that long.
+struct idle_node {
+  long rss = 0;
+  std::optional<idle_figures> idle;
+};
+idle_node measure_idle_node(runtime::kafka_admin& admin, const std::string& node, const std::string& id, int partitions,
+                            const std::string& port, const std::string& config_file, double idle_seconds, std::ostream& log) {
+  idle_node out;
   const std::string topic = "bench-idle-" + id;
   if (auto why = admin.create_topic(topic, partitions); !why.empty()) {
     log << "cannot create " << topic << ": " << why << "\n";
-    return 0;
+    return out;
   }
   const pid_t pid = start_node(node, topic, "bench-idle-" + id, port, config_file, "/tmp/candle-bench-idle-" + id + ".log");
-  long rss = 0;
   const auto t0 = clock_type::now();
   while (seconds_since(t0) < 60) {
     std::this_thread::sleep_for(progress_poll);
@@ -155,45 +162,14 @@ long idle_node_rss(runtime::kafka_admin& admin, const std::string& node, const s
                              std::all_of(parts.begin(), parts.end(), [](const auto& p) { return p.value("state", "") == "running"; });
     if (!all_running) continue;
     std::this_thread::sleep_for(std::chrono::seconds(1)); // let start-up allocations settle
-    rss = proc_status_bytes(pid, "VmRSS:");
+    out.rss = proc_status_bytes(pid, "VmRSS:");
+    if (idle_seconds > 0) out.idle = measure_idle(pid, port, idle_seconds, 0);
     break;
   }
   stop_child(pid);
   (void)admin.delete_topic(topic);
-  return rss;
+  return out;
 }
-
-// GETs /metrics every `interval_s` on its own thread until destroyed, as Prometheus would.
-class scraper {
-public:
-  scraper(const std::string& port, double interval_s) {
-    if (interval_s <= 0) return;
-    thread_ = std::thread([this, port, interval_s] {
-      httplib::Client c("127.0.0.1", std::stoi(port));
-      c.set_read_timeout(std::chrono::seconds(10));
-      auto next = clock_type::now();
-      while (!stop_.load()) {
-        if (clock_type::now() >= next) {
-          if (auto r = c.Get("/metrics"); r && r->status == 200) ++scrapes_;
-          next += std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(interval_s));
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    });
-  }
-  ~scraper() {
-    stop_.store(true);
-    if (thread_.joinable()) thread_.join();
-  }
-  scraper(const scraper&) = delete;
-  scraper& operator=(const scraper&) = delete;
-  std::size_t scrapes() const { return scrapes_.load(); }
-
-private:
-  std::atomic<bool> stop_{false};
-  std::atomic<std::size_t> scrapes_{0};
-  std::thread thread_;
-};
 
 struct node_run {
   bool ok = false;
@@ -201,6 +177,7 @@ struct node_run {
   proc_usage usage;
   double live_keys = 0;
   std::size_t scrapes = 0;
+  double candle_rows = -1; // candle rows its checkpoints wrote (metrics on), -1: unknown
 };
 
 // Starts a node on `topic` (a fresh group `name`), waits until every offset is checkpointed in
@@ -229,6 +206,7 @@ node_run time_node(const pipeline_options& opt, const std::string& node, const s
   }
   // Live keys: candle actors alive once everything is checkpointed (none retired within a run).
   for (const auto& p : partition_stats(port)) run.live_keys += p.value("candle_actors", 0.0);
+  if (metrics) run.candle_rows = metric_sum(port, "candlestream_postgres_batch_rows_total");
   stop_child(pid);
   if (done < static_cast<std::int64_t>(opt.events)) {
     log << "timed out: " << done << " of " << opt.events << " offsets checkpointed; see " << node_log << "\n";
@@ -256,9 +234,6 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   auto cleanup = [&] { if (!opt.keep_topic) (void)admin.delete_topic(topic); };
   if (!preload(cfg, topic, opt.events, opt.symbols, opt.market_rate, log)) return cleanup(), 1;
 
-  const double ceiling = bare_consumer_rate(cfg, topic, opt.partitions, opt.events);
-  log << "bare consumer: " << ceiling << " events/s\n";
-
   auto pp = runtime::pg_params_from_config(cfg);
   auto pg = runtime::pg_client::connect(runtime::pg_connection_string(pp));
   if (!pg) {
@@ -268,18 +243,45 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
 
   const auto node = (std::filesystem::path(argv0).parent_path() / "../candle-node/candle-node").lexically_normal().string();
   const std::string port = std::to_string(cfg.get(runtime::keys::node_http_port) + 100);
-  const long idle_rss = idle_node_rss(admin, node, id, opt.partitions, port, opt.config_file, log);
+  const auto idle = measure_idle_node(admin, node, id, opt.partitions, port, opt.config_file, opt.idle_seconds, log);
+  const long idle_rss = idle.rss;
   // From here on the run has rows in PostgreSQL as well as its topic.
   auto discard = [&] {
     cleanup();
     delete_rows(*pg, topic, log);
   };
-  const auto main_run = time_node(opt, node, topic, "bench-" + id, port, true, *pg, log);
-  delete_rows(*pg, topic, log);
-  if (!main_run.ok) return discard(), 1;
-  const double elapsed = main_run.elapsed;
-  const auto& usage = main_run.usage;
+  // The first read of a topic just written is the broker's cold one (log segments, its JIT):
+  // not reported. Then the ceiling and the node alternate, so that both see the same machine.
+  log << "bare consumer, warm-up: " << bare_consumer_rate(cfg, topic, opt.partitions, opt.events) << " events/s\n";
+  std::vector<double> ceilings, rates, cpus, peaks, row_rates;
+  nlohmann::json runs = nlohmann::json::array();
+  node_run main_run;
+  for (int round = 0; round < opt.rounds; ++round) {
+    const double ceiling = bare_consumer_rate(cfg, topic, opt.partitions, opt.events);
+    log << "round " << round + 1 << ": bare consumer " << ceiling << " events/s\n";
+    main_run = time_node(opt, node, topic, "bench-" + id + "-r" + std::to_string(round), port, true, *pg, log);
+    delete_rows(*pg, topic, log);
+    if (!main_run.ok) return discard(), 1;
+    const double rate = static_cast<double>(opt.events) / main_run.elapsed;
+    log << "round " << round + 1 << ": node " << rate << " events/s, " << main_run.usage.cpu_seconds << " CPU s\n";
+    ceilings.push_back(ceiling);
+    rates.push_back(rate);
+    cpus.push_back(main_run.usage.cpu_seconds);
+    peaks.push_back(static_cast<double>(main_run.usage.peak_rss_bytes));
+    if (main_run.candle_rows >= 0) row_rates.push_back(main_run.candle_rows / main_run.elapsed);
+    runs.push_back({{"ceiling_events_per_sec", ceiling}, {"events_per_sec", rate}, {"cpu_seconds", main_run.usage.cpu_seconds},
+                    {"peak_rss_bytes", main_run.usage.peak_rss_bytes}, {"candle_rows", main_run.candle_rows}});
+  }
+  const double ceiling = median(ceilings);
   const double live_keys = main_run.live_keys;
+  // The bulk ceiling of the rows the node wrote: as many rows, bare COPY, same machine and run.
+  constexpr std::size_t copy_batch = 10'000;
+  double copy_ceiling = -1;
+  if (opt.copy_ceiling && main_run.candle_rows > 0) {
+    copy_ceiling = copy_ceiling_rows_per_sec(runtime::pg_connection_string(pp), static_cast<std::size_t>(main_run.candle_rows),
+                                             copy_batch, log);
+    log << "bare COPY of " << main_run.candle_rows << " candle rows: " << copy_ceiling << " rows/s\n";
+  }
   // Metrics off and on, alternating which goes first, each from an empty database.
   std::vector<double> rate_off, rate_on, cpu_off, cpu_on;
   for (int pair = 0; pair < opt.metrics_pairs; ++pair)
@@ -295,17 +297,36 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
           << r.usage.cpu_seconds << " CPU s" << (on ? ", " + std::to_string(r.scrapes) + " scrapes" : std::string()) << "\n";
     }
   cleanup();
-  const double rate = static_cast<double>(opt.events) / elapsed;
+  const double rate = median(rates), cpu_seconds = median(cpus);
+  const auto peak_rss = static_cast<long>(median(peaks));
+  const double elapsed = static_cast<double>(opt.events) / rate;
   // (peak RSS - RSS with no keys) / live keys; 0 when either is unknown.
-  const double rss_per_key = live_keys > 0 && idle_rss > 0 ? static_cast<double>(usage.peak_rss_bytes - idle_rss) / live_keys : 0;
+  const double rss_per_key = live_keys > 0 && idle_rss > 0 ? static_cast<double>(peak_rss - idle_rss) / live_keys : 0;
+  const auto [ceiling_min, ceiling_max] = std::minmax_element(ceilings.begin(), ceilings.end());
+  const auto [rate_min, rate_max] = std::minmax_element(rates.begin(), rates.end());
   const double on_rate = median(rate_on), off_rate = median(rate_off), on_cpu = median(cpu_on), off_cpu = median(cpu_off);
   const double rate_overhead = off_rate > 0 ? 100.0 * (off_rate - on_rate) / off_rate : 0;
   const double cpu_overhead = off_cpu > 0 ? 100.0 * (on_cpu - off_cpu) / off_cpu : 0;
   if (opt.json) {
     nlohmann::json j{{"events", opt.events}, {"events_per_sec", rate}, {"ceiling_events_per_sec", ceiling},
-                     {"cpu_seconds", usage.cpu_seconds}, {"peak_rss_bytes", usage.peak_rss_bytes}, {"idle_rss_bytes", idle_rss},
-                     {"live_keys", live_keys}, {"rss_per_key_bytes", rss_per_key}, {"scrapes", main_run.scrapes},
-                     {"scrape_interval_s", opt.scrape_interval_s}};
+                     {"ratio_to_ceiling", rate / ceiling}, {"cpu_seconds", cpu_seconds},
+                     {"cpu_seconds_per_million_events", cpu_seconds / static_cast<double>(opt.events) * 1e6},
+                     {"peak_rss_bytes", peak_rss}, {"idle_rss_bytes", idle_rss}, {"live_keys", live_keys},
+                     {"rss_per_key_bytes", rss_per_key}, {"scrapes", main_run.scrapes}, {"scrape_interval_s", opt.scrape_interval_s},
+                     {"rounds", opt.rounds}, {"runs", runs},
+                     {"ceiling_min_events_per_sec", *ceiling_min}, {"ceiling_max_events_per_sec", *ceiling_max},
+                     {"events_per_sec_min", *rate_min}, {"events_per_sec_max", *rate_max}};
+    // Rows the checkpoints wrote (final and live, each upsert counted) per second of the run.
+    if (!row_rates.empty()) {
+      j["candle_rows"] = main_run.candle_rows;
+      j["candle_rows_per_sec"] = median(row_rates);
+    }
+    if (copy_ceiling > 0) j["copy_ceiling_rows_per_sec"] = copy_ceiling;
+    if (idle.idle) {
+      j["idle_cpu_percent"] = idle.idle->cpu_pct_of_core;
+      j["idle_seconds"] = idle.idle->seconds;
+      j["idle_wakeups_per_sec"] = idle.idle->wakeups_per_sec;
+    }
     if (opt.metrics_pairs > 0) {
       j["metrics_pairs"] = opt.metrics_pairs;
       j["metrics_off_events_per_sec"] = off_rate;
@@ -317,17 +338,24 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
     }
     out << j.dump() << "\n";
   } else {
-    out << "pipeline:       " << rate << " events/s end to end (" << opt.events << " events, " << elapsed
-        << " s from node start until every offset was checkpointed in PostgreSQL; metrics scraped " << main_run.scrapes << " times)\n"
-        << "ceiling:        " << ceiling << " events/s (bare librdkafka consumer, same topic)\n"
+    out << "pipeline:       " << rate << " events/s end to end, median of " << opt.rounds << " (" << *rate_min << "-" << *rate_max
+        << "; " << opt.events << " events, " << elapsed
+        << " s from node start until every offset was checkpointed in PostgreSQL; metrics scraped every " << opt.scrape_interval_s
+        << " s)\n"
+        << "ceiling:        " << ceiling << " events/s (bare librdkafka consumer, same topic, median of " << opt.rounds << ": "
+        << *ceiling_min << "-" << *ceiling_max << ")\n"
         << "ratio:          " << 100.0 * rate / ceiling << " % of the ceiling\n"
-        << "node CPU:       " << usage.cpu_seconds << " s user+system\n"
-        << "node peak RSS:  " << usage.peak_rss_bytes / (kib * kib) << " MiB (" << idle_rss / (kib * kib)
+        << "node CPU:       " << cpu_seconds << " s user+system (" << cpu_seconds / static_cast<double>(opt.events) * 1e6
+        << " s per million events)\n"
+        << "node peak RSS:  " << peak_rss / (kib * kib) << " MiB (" << idle_rss / (kib * kib)
         << " MiB with no keys; " << live_keys << " live keys, " << rss_per_key << " bytes each)\n";
     if (opt.metrics_pairs > 0)
       out << "metrics off:    " << off_rate << " events/s, " << off_cpu << " CPU s (median of " << opt.metrics_pairs << ")\n"
           << "metrics on:     " << on_rate << " events/s, " << on_cpu << " CPU s (scraped every " << opt.scrape_interval_s << " s)\n"
           << "overhead:       " << rate_overhead << " % of the rate, " << cpu_overhead << " % more CPU\n";
+    if (idle.idle)
+      out << "idle node:      " << idle.idle->cpu_pct_of_core << " % of one core over " << idle.idle->seconds << " s ("
+          << idle.idle->wakeups_per_sec << " wake-ups/s; candle-bench idle breaks it down by thread)\n";
   }
   return 0;
 }

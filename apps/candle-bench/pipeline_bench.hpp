@@ -23,10 +23,20 @@ struct pipeline_options {
   // and one with metrics on and scraped, in alternating order: medians of each side and the
   // overhead of metrics. 0: none.
   int metrics_pairs = 0;
+  // Rounds of (bare consumer, node), interleaved, after one unreported warm-up read of the
+  // topic: the medians are the figures, every run and the spread are reported too.
+  int rounds = 3;
+  // > 0: the node with partitions and no keys (the one idle_rss_bytes is measured on) is also
+  // measured doing nothing for this long: idle_cpu_percent. 0: not measured.
+  double idle_seconds = 0;
+  // Also measure a bare COPY of as many candle rows as a run wrote (copy_ceiling_rows_per_sec,
+  // beside candle_rows_per_sec); set when --market-rate is given.
+  bool copy_ceiling = false;
 };
 
-// Pre-loads events into a fresh topic, measures a bare librdkafka consumer reading them (the
-// ceiling), then a candle-node processing them until every offset is checkpointed in PostgreSQL.
+// Pre-loads events into a fresh topic, then in each round measures a bare librdkafka consumer
+// reading them (the ceiling) and a candle-node processing them until every offset is checkpointed
+// in PostgreSQL.
 int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& out);
 
 } // namespace cs::bench

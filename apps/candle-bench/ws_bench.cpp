@@ -63,13 +63,6 @@ timestamp_ns wall_ns() {
 }
 
 // Runs `f` when the scope ends, however it ends.
-struct scope_exit {
-  std::function<void()> f;
-  ~scope_exit() {
-    if (f) f();
-  }
-};
-
 // --- the WebSocket clients ----------------------------------------------------------------------
 
 // Every frame some sessions receive, with its arrival time (--trace).

@@ -8,6 +8,7 @@
 #include "runtime/postgres/store/checkpoint_batch.hpp"
 #include "runtime/postgres/store/migration_runner.hpp"
 #include "runtime/postgres/store/pg_array.hpp"
+#include "runtime/postgres/store/pg_copy.hpp"
 #include "runtime/postgres/store/store_sql.hpp"
 
 namespace cs::runtime {
@@ -32,6 +33,8 @@ result<void, pg_error> prepare_statements(store_connection& conn) {
     {store_sql::load_live_name, store_sql::load_live_sql},
     {store_sql::advance_name, store_sql::advance_sql},
     {store_sql::upsert_name, store_sql::upsert_sql},
+    // Prepared lazily by libpqxx (at first use), so after ensure_staging created the table.
+    {store_sql::upsert_staged_name, store_sql::upsert_staged_sql},
     {store_sql::load_checkpoint_name, store_sql::load_checkpoint_sql},
     {store_sql::series_name, store_sql::series_sql},
     {store_sql::list_series_name, store_sql::list_series_sql},
@@ -77,7 +80,8 @@ result<candle_store, pg_error> candle_store::open(const std::string& conn_string
   std::vector<std::string> notes = std::move(migrated->notes);
   notes.insert(notes.end(), storage->notes.begin(), storage->notes.end());
   return candle_store{std::move(conn).value(), std::move(storage).value(),
-                      std::move(migrated->applied), std::move(notes), options.known_series};
+                      std::move(migrated->applied), std::move(notes), options.known_series,
+                      options.copy_min_rows};
 }
 
 result<partition_claim, pg_error> candle_store::claim_partition(const std::string& topic,
@@ -105,8 +109,17 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
   checkpoint_batch batch = make_checkpoint_batch(finals, changed_live);
   if (!batch.error.empty())
     return pg_error{pg_errc::other, {}, "commit_checkpoint: " + batch.error};
+  const bool bulk = !batch.rows.empty() && batch.rows.size() >= copy_min_rows_;
+  if (bulk)
+    if (auto staged = ensure_staging(); !staged)
+      return staged.error();
   // Encoded before the transaction starts, so the row locks are held for as short as possible.
-  const candle_columns cols = encode_candle_columns(batch.rows);
+  candle_columns cols;
+  std::string copy_data;
+  if (bulk)
+    append_copy_rows(copy_data, batch.rows);
+  else if (!batch.rows.empty())
+    cols = encode_candle_columns(batch.rows);
   // Only rows that can change candle_series go to the series statement.
   std::vector<const candle*> series_rows;
   pg_array_literal series_symbol, series_interval, series_open_time;
@@ -128,18 +141,44 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
       roll_back = true;
       return checkpoint_outcome::fenced;
     }
-    if (!batch.rows.empty())
+    if (bulk) {
+      static const std::string target = std::string{store_sql::staging_table} + " ("
+                                        + std::string{candle_copy_columns} + ")";
+      copy_from_text(tx, target, copy_data);
+      tx.exec_prepared(store_sql::upsert_staged_name, topic, partition);
+    } else if (!batch.rows.empty()) {
       tx.exec_prepared(store_sql::upsert_name, cols.symbol, cols.interval, cols.open_time,
                        cols.close_time, cols.open, cols.high, cols.low, cols.close, cols.volume,
                        cols.bid_size, cols.ask_size, cols.first_ts, cols.first_offset, cols.last_ts,
                        cols.last_offset, cols.closed, topic, partition);
+    }
     if (!series_rows.empty())
       tx.exec_prepared(store_sql::series_name, series_symbol.take(), series_interval.take(), series_open_time.take());
     return checkpoint_outcome::committed;
   });
   if (committed && *committed == checkpoint_outcome::committed)
     for (const candle* c : series_rows) known_series_.remember(*c);
+  // undefined_table: the staging table vanished behind our back (DISCARD TEMP, a pooler handing
+  // out another session); the next call creates it again instead of failing forever.
+  constexpr const char* undefined_table = "42P01";
+  if (!committed && committed.error().sqlstate == undefined_table)
+    staging_generation_ = 0;
   return committed;
+}
+
+result<void, pg_error> candle_store::ensure_staging() {
+  const auto pid = conn_.backend_pid(); // reconnects first when the connection is broken
+  if (!pid)
+    return pid.error();
+  if (staging_generation_ == conn_.generation() && staging_pid_ == *pid)
+    return {};
+  auto created =
+    conn_.transact([](pqxx::work& tx) { tx.exec(store_sql::create_staging_sql); });
+  if (!created)
+    return created.error();
+  staging_generation_ = conn_.generation();
+  staging_pid_ = *pid;
+  return {};
 }
 
 result<std::optional<stored_checkpoint>, pg_error> candle_store::load_checkpoint(

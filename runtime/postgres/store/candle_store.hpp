@@ -78,7 +78,9 @@ public:
   // In ONE transaction: first advances the checkpoint (next_offset, watermark, max_event_ts from
   // state; cs::no_watermark stored as NULL) WHERE epoch = `epoch`, so a stale owner is fenced
   // before it writes anything; then upserts `finals` as closed rows and `changed_live` as live
-  // rows in one batched statement, tagged with topic and partition. state.live and
+  // rows, tagged with topic and partition: in one statement of column arrays for a small batch,
+  // or (store_options::copy_min_rows and more) COPYed into the connection's staging table and
+  // upserted from it by one statement. state.live and
   // state.partition are not used (pass the changed live candles in changed_live). Each candle's
   // own `closed` flag is ignored: the list it is in decides. A key present more than once is
   // written once (final beats live; otherwise the later entry wins). A stored final row is never
@@ -129,15 +131,26 @@ public:
 
 private:
   candle_store(store_connection conn, storage_info storage, std::vector<int> applied,
-               std::vector<std::string> notes, std::size_t known_series_capacity)
+               std::vector<std::string> notes, std::size_t known_series_capacity,
+               std::size_t copy_min_rows)
     : conn_(std::move(conn)), storage_(std::move(storage)), applied_(std::move(applied)),
-      notes_(std::move(notes)), known_series_(known_series_capacity) {}
+      notes_(std::move(notes)), known_series_(known_series_capacity),
+      copy_min_rows_(copy_min_rows) {}
+
+  // Creates the staging table of the COPY path unless this very session already has it (a
+  // reconnect, also one libpqxx made by itself, is a new session without it). Its own short
+  // transaction: created inside a checkpoint that then rolls back, it would be gone again.
+  result<void, pg_error> ensure_staging();
 
   store_connection conn_;
   storage_info storage_;
   std::vector<int> applied_;
   std::vector<std::string> notes_;
   known_series known_series_; // series this connection committed to candle_series
+  std::size_t copy_min_rows_;
+  // The session (store_connection::generation, backend pid) known to have the staging table.
+  std::uint64_t staging_generation_ = 0;
+  int staging_pid_ = 0;
 };
 
 } // namespace cs::runtime

@@ -56,6 +56,7 @@ result<void, pg_error> store_connection::ensure_connected() {
   if (auto fresh = client_.reconnect(); !fresh)
     return fresh;
   broken_ = false;
+  ++generation_;
   return apply_session_settings();
 }
 

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -34,6 +35,10 @@ public:
   // Server process id of the current connection (tests use it to kill the connection).
   result<int, pg_error> backend_pid();
 
+  // Counts the connections this object opened (1 after open(), +1 per reconnect). Together with
+  // backend_pid() it tells per-session state (temp tables) apart from one of an earlier session.
+  std::uint64_t generation() const { return generation_; }
+
 private:
   store_connection(pg_client client, std::chrono::milliseconds statement_timeout)
     : client_(std::move(client)), statement_timeout_(statement_timeout) {}
@@ -45,6 +50,7 @@ private:
   pg_client client_;
   std::chrono::milliseconds statement_timeout_;
   bool broken_ = false;
+  std::uint64_t generation_ = 1;
 };
 
 template <class F>

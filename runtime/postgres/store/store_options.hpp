@@ -13,6 +13,7 @@ struct store_options {
   static constexpr std::chrono::days default_compress_after{7};
   static constexpr std::chrono::seconds default_statement_timeout{30};
   static constexpr std::size_t default_known_series = 1'000'000;
+  static constexpr std::size_t default_copy_min_rows = 200;
 
   // Candles whose open_time is older than this are dropped, a whole day at a time: pg_partman
   // drops daily partitions in run_maintenance(), TimescaleDB's retention policy drops chunks.
@@ -37,6 +38,11 @@ struct store_options {
   // Series a connection remembers as stored in candle_series (see known_series.hpp): checkpoints
   // send the series upsert only rows that can change it. About 70 bytes each.
   std::size_t known_series = default_known_series;
+
+  // Checkpoints with at least this many rows COPY them into a staging table and upsert from
+  // there; smaller ones send one array per column in a single statement (fewer round trips).
+  // Both write the same rows (see README "Choices" for the measurements behind the default).
+  std::size_t copy_min_rows = default_copy_min_rows;
 
   // Run pg_partman maintenance once in open(), so partitions exist even if the node was down
   // longer than partman_premake days.

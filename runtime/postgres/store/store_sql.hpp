@@ -32,18 +32,10 @@ inline constexpr const char* advance_sql =
   " updated_at = now()"
   " WHERE topic = $1 AND partition = $2 AND epoch = $3";
 
-// One statement for a whole batch: one array per column ($1..$16, see candle_columns), source
-// topic $17 and partition $18. A final row (closed) is never turned back into a live one: a late
-// live upsert of an already final candle changes nothing.
-inline constexpr const char* upsert_name = "cs_store_upsert";
-inline constexpr const char* upsert_sql =
-  "INSERT INTO candles AS c (symbol, interval, open_time, close_time, open, high, low, close,"
-  " volume, bid_size, ask_size, first_ts, first_offset, last_ts, last_offset, closed,"
-  " source_topic, source_partition, updated_at)"
-  " SELECT u.*, $17::text, $18::integer, now()"
-  " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[],"
-  " $7::float8[], $8::float8[], $9::bigint[], $10::numeric[], $11::numeric[], $12::bigint[],"
-  " $13::bigint[], $14::bigint[], $15::bigint[], $16::boolean[]) AS u"
+// What an upsert does with a key that is already stored: take the new values, unless that would
+// turn a final row (closed) back into a live one; a late live upsert of a final candle changes
+// nothing.
+inline constexpr const char* upsert_conflict_sql =
   " ON CONFLICT (symbol, interval, open_time) DO UPDATE SET"
   " close_time = EXCLUDED.close_time, open = EXCLUDED.open, high = EXCLUDED.high,"
   " low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume,"
@@ -53,6 +45,41 @@ inline constexpr const char* upsert_sql =
   " source_topic = EXCLUDED.source_topic, source_partition = EXCLUDED.source_partition,"
   " updated_at = EXCLUDED.updated_at"
   " WHERE NOT c.closed OR EXCLUDED.closed";
+
+inline constexpr const char* upsert_insert_sql =
+  "INSERT INTO candles AS c (symbol, interval, open_time, close_time, open, high, low, close,"
+  " volume, bid_size, ask_size, first_ts, first_offset, last_ts, last_offset, closed,"
+  " source_topic, source_partition, updated_at)";
+
+// Small batches: one statement, one array per column ($1..$16, see candle_columns), source topic
+// $17 and partition $18. One round trip.
+inline constexpr const char* upsert_name = "cs_store_upsert";
+inline const std::string upsert_sql =
+  std::string{upsert_insert_sql} +
+  " SELECT u.*, $17::text, $18::integer, now()"
+  " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[],"
+  " $7::float8[], $8::float8[], $9::bigint[], $10::numeric[], $11::numeric[], $12::bigint[],"
+  " $13::bigint[], $14::bigint[], $15::bigint[], $16::boolean[]) AS u" +
+  upsert_conflict_sql;
+
+// Large batches: the rows are COPYed into this session's staging table (text format, columns
+// pg_copy.hpp's candle_copy_columns), then one statement upserts them all with source topic $1
+// and partition $2. The table exists once per connection (created after every (re)connect, see
+// candle_store::ensure_staging) and empties itself at every commit; a rolled-back transaction
+// leaves nothing in it either. Its column types are those of candles, so values convert exactly
+// as they would going straight in. pg_temp. names the session's own schema explicitly: a
+// permanent table of the same name can never be picked up instead.
+inline constexpr const char* staging_table = "pg_temp.cs_candle_staging";
+inline const std::string create_staging_sql =
+  std::string{"CREATE TEMP TABLE IF NOT EXISTS cs_candle_staging ("}
+  + "symbol text, interval text, open_time bigint, close_time bigint, open double precision,"
+    " high double precision, low double precision, close double precision, volume bigint,"
+    " bid_size numeric(40,8), ask_size numeric(40,8), first_ts bigint, first_offset bigint,"
+    " last_ts bigint, last_offset bigint, closed boolean) ON COMMIT DELETE ROWS";
+inline constexpr const char* upsert_staged_name = "cs_store_upsert_staged";
+inline const std::string upsert_staged_sql =
+  std::string{upsert_insert_sql} + " SELECT " + std::string{candle_select_columns}
+  + ", $1::text, $2::integer, now() FROM " + staging_table + upsert_conflict_sql;
 
 // The rows of a checkpoint batch that can change candle_series ($1 symbols, $2 intervals, $3 open
 // times; see known_series.hpp) widen their series' first bucket and last-bucket floor; rows that
