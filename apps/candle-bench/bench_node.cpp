@@ -1,7 +1,6 @@
 #include "bench_node.hpp"
 
 #include "bench_util.hpp"
-
 #include "child_process.hpp"
 
 #include <httplib.h>
@@ -12,10 +11,29 @@
 #include <cstdlib>
 #include <ctime>
 #include <sstream>
+#include <vector>
+
+#include "runtime/postgres/connection_params.hpp"
 
 namespace cs::bench {
 
 std::string bench_id() { return std::to_string(::getpid()).append("-").append(std::to_string(std::time(nullptr))); }
+
+runtime::config load_bench_config(const std::string& config_file) {
+  std::vector<std::string> rest;
+  std::vector<const char*> args = {"candle-bench"};
+  if (!config_file.empty()) args.insert(args.end(), {"--config", config_file.c_str()});
+  return runtime::config::load(static_cast<int>(args.size()), args.data(), rest);
+}
+
+std::optional<runtime::pg_client> connect_pg(const runtime::config& cfg, std::ostream& log) {
+  auto pg = runtime::pg_client::connect(runtime::pg_connection_string(runtime::pg_params_from_config(cfg)));
+  if (!pg) {
+    log << "PostgreSQL: " << pg.error().reason << "\n";
+    return std::nullopt;
+  }
+  return std::move(pg).value();
+}
 
 pid_t start_node(const std::string& node, const std::string& topic, const std::string& name, const std::string& port,
                  const std::string& config_file, const std::string& log_path, bool metrics,

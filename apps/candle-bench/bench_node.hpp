@@ -7,14 +7,23 @@
 
 #include <atomic>
 #include <cstddef>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "runtime/config/config.hpp"
 #include "runtime/postgres/client.hpp"
 
 namespace cs::bench {
+
+// The configuration the bench and its candle-node use: `config_file`, or the defaults ("").
+runtime::config load_bench_config(const std::string& config_file);
+
+// A PostgreSQL connection per the configuration's postgres.* keys; nullopt (the reason in `log`)
+// when there is none.
+std::optional<runtime::pg_client> connect_pg(const runtime::config& cfg, std::ostream& log);
 
 // "<pid>-<epoch seconds>": names the topics, groups and symbols of one run.
 std::string bench_id();

@@ -412,10 +412,7 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
     log << "--connections must be at least --wrk-threads\n";
     return 1;
   }
-  std::vector<std::string> rest;
-  std::vector<const char*> args = {"candle-bench"};
-  if (!opt.config_file.empty()) args.insert(args.end(), {"--config", opt.config_file.c_str()});
-  const auto cfg = runtime::config::load(static_cast<int>(args.size()), args.data(), rest);
+  const auto cfg = load_bench_config(opt.config_file);
   const std::string id = bench_id();
   const std::string topic = "bench-http-" + id;
   const std::string candles_topic = topic + "-candles";
@@ -423,11 +420,8 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
   std::vector<std::string> symbols;
   for (std::size_t s = 0; s < opt.symbols; ++s) symbols.push_back(symbol_prefix + std::to_string(s));
 
-  auto pg = runtime::pg_client::connect(runtime::pg_connection_string(runtime::pg_params_from_config(cfg)));
-  if (!pg) {
-    log << "PostgreSQL: " << pg.error().reason << "\n";
-    return 1;
-  }
+  auto pg = connect_pg(cfg, log);
+  if (!pg) return 1;
   runtime::kafka_admin admin(cfg.get(runtime::keys::kafka_brokers));
   if (auto why = admin.create_topic(topic, topic_partitions); !why.empty()) {
     log << "cannot create " << topic << ": " << why << "\n";

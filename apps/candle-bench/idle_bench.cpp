@@ -102,18 +102,12 @@ idle_figures measure_idle(pid_t pid, const std::string& port, double seconds, do
 
 int run_idle(const idle_options& opt, const char* argv0, std::ostream& out) {
   std::ostream& log = std::cerr;
-  std::vector<std::string> rest;
-  std::vector<const char*> args = {"candle-bench"};
-  if (!opt.config_file.empty()) args.insert(args.end(), {"--config", opt.config_file.c_str()});
-  const auto cfg = runtime::config::load(static_cast<int>(args.size()), args.data(), rest);
+  const auto cfg = load_bench_config(opt.config_file);
 
   const std::string id = bench_id();
   const std::string topic = "bench-idle-" + id;
-  auto pg = runtime::pg_client::connect(runtime::pg_connection_string(runtime::pg_params_from_config(cfg)));
-  if (!pg) {
-    log << "PostgreSQL: " << pg.error().reason << "\n";
-    return 1;
-  }
+  auto pg = connect_pg(cfg, log);
+  if (!pg) return 1;
   runtime::kafka_admin admin(cfg.get(runtime::keys::kafka_brokers));
   if (auto why = admin.create_topic(topic, opt.partitions); !why.empty()) {
     log << "cannot create " << topic << ": " << why << "\n";

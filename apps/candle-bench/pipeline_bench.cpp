@@ -219,10 +219,7 @@ node_run time_node(const pipeline_options& opt, const std::string& node, const s
 } // namespace
 
 int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& out) {
-  std::vector<std::string> rest;
-  std::vector<const char*> args = {"candle-bench"};
-  if (!opt.config_file.empty()) args.insert(args.end(), {"--config", opt.config_file.c_str()});
-  const auto cfg = runtime::config::load(static_cast<int>(args.size()), args.data(), rest);
+  const auto cfg = load_bench_config(opt.config_file);
   std::ostream& log = std::cerr;
   const std::string id = bench_id();
   const std::string topic = std::string("bench-events-") + id;
@@ -235,11 +232,8 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   if (!preload(cfg, topic, opt.events, opt.symbols, opt.market_rate, log)) return cleanup(), 1;
 
   auto pp = runtime::pg_params_from_config(cfg);
-  auto pg = runtime::pg_client::connect(runtime::pg_connection_string(pp));
-  if (!pg) {
-    log << "PostgreSQL: " << pg.error().reason << "\n";
-    return cleanup(), 1;
-  }
+  auto pg = connect_pg(cfg, log);
+  if (!pg) return cleanup(), 1;
 
   const auto node = (std::filesystem::path(argv0).parent_path() / "../candle-node/candle-node").lexically_normal().string();
   const std::string port = std::to_string(cfg.get(runtime::keys::node_http_port) + 100);

@@ -221,10 +221,7 @@ double copy_ceiling_rows_per_sec(const std::string& conn_string, std::size_t row
 }
 
 int run_store(const store_bench_options& opt, std::ostream& out) {
-  std::vector<std::string> rest;
-  std::vector<const char*> args = {"candle-bench"};
-  if (!opt.config_file.empty()) args.insert(args.end(), {"--config", opt.config_file.c_str()});
-  const auto cfg = runtime::config::load(static_cast<int>(args.size()), args.data(), rest);
+  const auto cfg = load_bench_config(opt.config_file);
   const std::string conn_string = runtime::pg_connection_string(runtime::pg_params_from_config(cfg));
   std::ostream& log = std::cerr;
 

@@ -569,10 +569,7 @@ latency_figures match(client_pool& pool, std::size_t sessions, const std::vector
 
 int run_ws(const ws_options& opt, const char* argv0, std::ostream& out) {
   std::ostream& log = std::cerr;
-  std::vector<std::string> rest;
-  std::vector<const char*> args = {"candle-bench"};
-  if (!opt.config_file.empty()) args.insert(args.end(), {"--config", opt.config_file.c_str()});
-  const auto cfg = runtime::config::load(static_cast<int>(args.size()), args.data(), rest);
+  const auto cfg = load_bench_config(opt.config_file);
   const duration_ns live_interval = cfg.get(runtime::keys::ws_live_interval);
   const double live_interval_s = static_cast<double>(live_interval) / static_cast<double>(ns_per_s);
   // Default: an event per symbol every 2 x ws.live-interval, and no faster than every 500 ms.
@@ -606,11 +603,8 @@ int run_ws(const ws_options& opt, const char* argv0, std::ostream& out) {
   std::vector<std::string> symbols;
   for (std::size_t s = 0; s < opt.symbols; ++s) symbols.push_back(symbol_prefix + std::to_string(s));
 
-  auto pg = runtime::pg_client::connect(runtime::pg_connection_string(runtime::pg_params_from_config(cfg)));
-  if (!pg) {
-    log << "PostgreSQL: " << pg.error().reason << "\n";
-    return 1;
-  }
+  auto pg = connect_pg(cfg, log);
+  if (!pg) return 1;
   runtime::kafka_admin admin(cfg.get(runtime::keys::kafka_brokers));
   if (auto why = admin.create_topic(topic, opt.partitions); !why.empty()) {
     log << "cannot create " << topic << ": " << why << "\n";
