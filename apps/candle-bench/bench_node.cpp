@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "runtime/postgres/connection_params.hpp"
@@ -35,6 +36,14 @@ std::optional<runtime::pg_client> connect_pg(const runtime::config& cfg, std::os
   return std::move(pg).value();
 }
 
+bool create_topic(runtime::kafka_admin& admin, const std::string& topic, int partitions, std::ostream& log) {
+  if (auto why = admin.create_topic(topic, partitions); !why.empty()) {
+    log << "cannot create " << topic << ": " << why << "\n";
+    return false;
+  }
+  return true;
+}
+
 pid_t start_node(const std::string& node, const std::string& topic, const std::string& name, const std::string& port,
                  const std::string& config_file, const std::string& log_path, bool metrics,
                  const std::vector<std::string>& extra) {
@@ -53,6 +62,26 @@ nlohmann::json partition_stats(const std::string& port) {
   if (!r || r->status != 200) return nlohmann::json::array();
   auto j = nlohmann::json::parse(r->body, nullptr, false);
   return j.is_object() && j.contains("partitions") && j["partitions"].is_array() ? j["partitions"] : nlohmann::json::array();
+}
+
+bool wait_running(pid_t& pid, const std::string& port, int partitions, double timeout_s, std::ostream& log) {
+  const auto t0 = clock_type::now();
+  for (;;) {
+    if (exited(pid)) {
+      pid = -1;
+      log << "candle-node exited before running its partitions\n";
+      return false;
+    }
+    const auto parts = partition_stats(port);
+    if (static_cast<int>(parts.size()) == partitions &&
+        std::all_of(parts.begin(), parts.end(), [](const auto& p) { return p.value("state", "") == "running"; }))
+      return true;
+    if (seconds_since(t0) > timeout_s) {
+      log << "timed out waiting for " << partitions << " running partitions\n";
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 double metric_sum(const std::string& port, const std::string& name) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/config/config.hpp"
+#include "runtime/kafka/admin.hpp"
 #include "runtime/postgres/client.hpp"
 
 namespace cs::bench {
@@ -24,6 +25,9 @@ runtime::config load_bench_config(const std::string& config_file);
 // A PostgreSQL connection per the configuration's postgres.* keys; nullopt (the reason in `log`)
 // when there is none.
 std::optional<runtime::pg_client> connect_pg(const runtime::config& cfg, std::ostream& log);
+
+// Creates the bench's `topic`; false (the reason in `log`) when Kafka refuses.
+bool create_topic(runtime::kafka_admin& admin, const std::string& topic, int partitions, std::ostream& log);
 
 // "<pid>-<epoch seconds>": names the topics, groups and symbols of one run.
 std::string bench_id();
@@ -36,6 +40,10 @@ pid_t start_node(const std::string& node, const std::string& topic, const std::s
 
 // The node's partition stats (/debug/stats), or an empty array when it does not answer.
 nlohmann::json partition_stats(const std::string& port);
+
+// Waits until the node runs all `partitions` (true), exits (false, and `pid` becomes -1: it was
+// reaped) or `timeout_s` passes (false); the reason in `log`.
+bool wait_running(pid_t& pid, const std::string& port, int partitions, double timeout_s, std::ostream& log);
 
 // The sum of every series of the node's metric `name` (/metrics, Prometheus text), or -1 when
 // the node does not answer or has no such metric.

@@ -4,6 +4,7 @@
 
 #include "bench_node.hpp"
 #include "bench_util.hpp"
+#include "wrk_load.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -262,35 +263,6 @@ std::int64_t committed_total(runtime::pg_client& pg, const std::string& topic) {
 
 // --- load --------------------------------------------------------------------------------------
 
-struct load_result {
-  bool ok = false;
-  double req_per_sec = 0, p50_ms = 0, p99_ms = 0, mean_ms = 0, max_ms = 0, seconds = 0;
-  std::uint64_t requests = 0, bytes = 0, socket_errors = 0, bad_status = 0;
-};
-
-// The Lua end of wrk: one JSON line with the figures (latencies in microseconds). With `paths`,
-// each request picks one of them at random (per-thread seeds, so the threads do not walk in step).
-std::string wrk_script(const std::vector<std::string>& paths) {
-  std::string s = "-- written by candle-bench http\n";
-  if (!paths.empty()) {
-    s += "local paths = {\n";
-    for (const auto& p : paths) s += "  \"" + p + "\",\n";
-    s += "}\n"
-         "local threads = 0\n"
-         "function setup(thread) threads = threads + 1; thread:set(\"seed\", threads) end\n"
-         "function init(args) math.randomseed(seed * 7919 + 17) end\n"
-         "function request() return wrk.format(\"GET\", paths[math.random(#paths)]) end\n";
-  }
-  s += "function done(summary, latency, requests)\n"
-       "  local e = summary.errors\n"
-       "  io.write(string.format('{\"requests\":%d,\"duration_us\":%d,\"bytes\":%d,\"connect\":%d,\"read\":%d,"
-       "\"write\":%d,\"status\":%d,\"timeout\":%d,\"p50_us\":%.1f,\"p99_us\":%.1f,\"mean_us\":%.1f,\"max_us\":%.1f}\\n',\n"
-       "    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,\n"
-       "    latency:percentile(50), latency:percentile(99), latency.mean, latency.max))\n"
-       "end\n";
-  return s;
-}
-
 struct wrk_runner {
   const http_options& opt;
 
@@ -301,27 +273,12 @@ struct wrk_runner {
                                std::to_string(seconds) + "s", "--latency", "--timeout", "5s", "-s", script_path, url},
                               seconds + wrk_grace_s);
     if (!output) return r;
-    std::istringstream lines(*output);
-    json j;
-    for (std::string line; std::getline(lines, line);)
-      if (!line.empty() && line.front() == '{') j = json::parse(line, nullptr, false);
-    if (!j.is_object()) {
+    auto parsed = parse_wrk_output(*output);
+    if (!parsed) {
       std::cerr << "candle-bench http: no figures from wrk:\n" << *output << "\n";
       return r;
     }
-    r.requests = j["requests"].get<std::uint64_t>();
-    r.bytes = j["bytes"].get<std::uint64_t>();
-    r.seconds = j["duration_us"].get<double>() / 1e6;
-    r.socket_errors = j["connect"].get<std::uint64_t>() + j["read"].get<std::uint64_t>() + j["write"].get<std::uint64_t>() +
-                      j["timeout"].get<std::uint64_t>();
-    r.bad_status = j["status"].get<std::uint64_t>();
-    r.req_per_sec = r.seconds > 0 ? static_cast<double>(r.requests) / r.seconds : 0;
-    r.p50_ms = j["p50_us"].get<double>() / 1e3;
-    r.p99_ms = j["p99_us"].get<double>() / 1e3;
-    r.mean_ms = j["mean_us"].get<double>() / 1e3;
-    r.max_ms = j["max_us"].get<double>() / 1e3;
-    r.ok = r.requests > 0;
-    return r;
+    return *parsed;
   }
 
   // A warm-up run (discarded), then the measured run.
@@ -423,10 +380,7 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
   auto pg = connect_pg(cfg, log);
   if (!pg) return 1;
   runtime::kafka_admin admin(cfg.get(runtime::keys::kafka_brokers));
-  if (auto why = admin.create_topic(topic, topic_partitions); !why.empty()) {
-    log << "cannot create " << topic << ": " << why << "\n";
-    return 1;
-  }
+  if (!create_topic(admin, topic, topic_partitions, log)) return 1;
   // The node's final candles go to a topic of the bench's own too, not to the shared one.
   const bool own_candles_topic = admin.create_topic(candles_topic, 1).empty();
 

@@ -109,10 +109,7 @@ int run_idle(const idle_options& opt, const char* argv0, std::ostream& out) {
   auto pg = connect_pg(cfg, log);
   if (!pg) return 1;
   runtime::kafka_admin admin(cfg.get(runtime::keys::kafka_brokers));
-  if (auto why = admin.create_topic(topic, opt.partitions); !why.empty()) {
-    log << "cannot create " << topic << ": " << why << "\n";
-    return 1;
-  }
+  if (!create_topic(admin, topic, opt.partitions, log)) return 1;
   pid_t node_pid = -1;
   scope_exit cleanup{[&] {
     stop_child(node_pid);
@@ -135,21 +132,9 @@ int run_idle(const idle_options& opt, const char* argv0, std::ostream& out) {
   log << "started candle-node " << name << " (pid " << node_pid << ", port " << port << ", log " << node_log << ")\n";
 
   const auto t0 = clock_type::now();
-  for (;;) {
-    if (exited(node_pid)) {
-      node_pid = -1;
-      log << "candle-node exited before running its partitions; see " << node_log << "\n";
-      return 1;
-    }
-    const auto parts = partition_stats(port_text);
-    if (static_cast<int>(parts.size()) == opt.partitions &&
-        std::all_of(parts.begin(), parts.end(), [](const auto& p) { return p.value("state", "") == "running"; }))
-      break;
-    if (seconds_since(t0) > opt.timeout_s) {
-      log << "timed out waiting for " << opt.partitions << " running partitions; see " << node_log << "\n";
-      return 1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (!wait_running(node_pid, port_text, opt.partitions, opt.timeout_s, log)) {
+    log << "see " << node_log << "\n";
+    return 1;
   }
   log << "every partition running after " << seconds_since(t0) << " s; settling " << opt.settle_s << " s\n";
   std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle_s));

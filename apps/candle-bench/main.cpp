@@ -4,6 +4,7 @@
 //   candle-bench pipeline [--json]  Kafka -> candle-node -> PostgreSQL end to end, vs a bare consumer
 //   candle-bench http [--json]      the node's read API under wrk (L1, PostgreSQL, history), vs a bare cpp-httplib server
 //   candle-bench idle [--json]      CPU and wake-ups of a candle-node with partitions and no traffic
+//   candle-bench sustained [--json] a node under a live feed and HTTP load for 10 minutes: lag, RSS, restarts
 //   candle-bench ws [--json]        Kafka -> candle-node -> WebSocket client latency with 1,000 sessions; sessions one node holds
 //   candle-bench store [--json]     candle rows/s through candle_store::commit_checkpoint, vs a bare COPY of the same rows
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@
 #include "idle_bench.hpp"
 #include "pipeline_bench.hpp"
 #include "store_bench.hpp"
+#include "sustained_bench.hpp"
 #include "ws_bench.hpp"
 
 int main(int argc, char** argv) {
@@ -150,7 +152,25 @@ int main(int argc, char** argv) {
   idle_cmd->add_option("--timeout", idle.timeout_s, "seconds to wait for the node's partitions")->check(CLI::PositiveNumber);
   idle_cmd->add_flag("--keep", idle.keep, "keep the benchmark topic");
 
+  cs::bench::sustained_options sus;
+  auto* sus_cmd = app.add_subcommand("sustained", "a candle-node under a live feed (candle-feed simulate) at --rate while wrk loads "
+                                                  "its read API, for --seconds: sampled consumer lag, RSS and restarts; the lag must "
+                                                  "drain to 0 at the end (needs deploy/services up and wrk)");
+  sus_cmd->add_flag("--json", sus.json, "print one JSON object (rate, consumed_events_per_sec, peak_lag, lag_at_load_end, drained, "
+                                        "drain_seconds, rss_start_bytes, rss_end_bytes, rss_peak_bytes, restarts, http, samples)");
+  sus_cmd->add_option("--rate", sus.rate, "events per second produced (half the node's measured maximum is the usual choice)")
+    ->check(CLI::PositiveNumber);
+  sus_cmd->add_option("--seconds", sus.seconds, "how long the feed and the HTTP load run")->check(CLI::PositiveNumber);
+  sus_cmd->add_option("--symbols", sus.symbols, "symbols")->check(CLI::PositiveNumber);
+  sus_cmd->add_option("--partitions", sus.partitions, "partitions of the benchmark topic")->check(CLI::PositiveNumber);
+  sus_cmd->add_option("--http-threads", sus.http_threads, "wrk threads")->check(CLI::PositiveNumber);
+  sus_cmd->add_option("--http-connections", sus.http_connections, "wrk connections")->check(CLI::PositiveNumber);
+  sus_cmd->add_option("--sample-interval", sus.sample_interval_s, "seconds between samples")->check(CLI::PositiveNumber);
+  sus_cmd->add_option("--config", sus.config_file, "candlestream config file (brokers, PostgreSQL, node settings)");
+  sus_cmd->add_flag("--keep", sus.keep, "keep the benchmark topic and the bench's rows");
+
   CLI11_PARSE(app, argc, argv);
+  if (*sus_cmd) return cs::bench::run_sustained(sus, argv[0], std::cout);
   pipe.copy_ceiling = pipe_cmd->count("--market-rate") > 0;
   if (*idle_cmd) return cs::bench::run_idle(idle, argv[0], std::cout);
   if (*core_cmd) return cs::bench::run_core(core, std::cout);

@@ -224,10 +224,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   const std::string id = bench_id();
   const std::string topic = std::string("bench-events-") + id;
   runtime::kafka_admin admin(cfg.get(runtime::keys::kafka_brokers));
-  if (auto why = admin.create_topic(topic, opt.partitions); !why.empty()) {
-    log << "cannot create " << topic << ": " << why << "\n";
-    return 1;
-  }
+  if (!create_topic(admin, topic, opt.partitions, log)) return 1;
   auto cleanup = [&] { if (!opt.keep_topic) (void)admin.delete_topic(topic); };
   if (!preload(cfg, topic, opt.events, opt.symbols, opt.market_rate, log)) return cleanup(), 1;
 

@@ -606,10 +606,7 @@ int run_ws(const ws_options& opt, const char* argv0, std::ostream& out) {
   auto pg = connect_pg(cfg, log);
   if (!pg) return 1;
   runtime::kafka_admin admin(cfg.get(runtime::keys::kafka_brokers));
-  if (auto why = admin.create_topic(topic, opt.partitions); !why.empty()) {
-    log << "cannot create " << topic << ": " << why << "\n";
-    return 1;
-  }
+  if (!create_topic(admin, topic, opt.partitions, log)) return 1;
   // The node's final candles go to a topic of the bench's own, not to the shared one.
   const bool own_candles_topic = admin.create_topic(candles_topic, 1).empty();
 
