@@ -40,7 +40,10 @@ std::string reader_logic::stats_json() const {
   j["restarts_by_reason"] = std::move(restarts_by_reason);
   j["checkpoint_failures"] = st.checkpoint_failures;
   // Messages waiting, this one excluded: a reader falling behind its partition shows here first.
-  j["mailbox"] = self_->mailbox().size();
+  // Read-only count of the messages the scheduler has already moved into the actor's queue.
+  // mailbox().size() must not be called from a handler: it fetches from the inbox into the very
+  // queue the running round is consuming, which corrupts it (caught by UBSan in CAF 0.17.6).
+  j["mailbox"] = self_->mailbox().queue().total_task_size();
   j["fences"] = st.fences;
   j["stalls"] = st.stalls;
   j["candles_published"] = st.candles_published;
