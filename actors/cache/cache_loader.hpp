@@ -42,10 +42,10 @@ struct loader_config {
   std::string postgres; // connection string
   std::string topic;    // of the events, for partition checkpoints
   std::int32_t partitions = 0;
-  bool l2_enabled = true;
+  bool l2_enabled = false; // set by the node from cache.l2-enabled
   std::string redis_host;
   std::uint16_t redis_port = 0;
-  std::chrono::seconds l2_ttl{3600};
+  std::chrono::seconds l2_ttl{0}; // set by the node from cache.l2-ttl
   std::int64_t l2_keep_blocks = 0;
   std::chrono::milliseconds redis_retry{1000}; // also how often an unopened candle store is tried again
 };

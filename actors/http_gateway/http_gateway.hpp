@@ -29,16 +29,18 @@ class registry;
 
 namespace cs::gateway {
 
+// The values of config keys carry no defaults here: their one declaration is
+// runtime/config/keys.hpp, and the node (apps/candle-node/main.cpp) sets each from its key.
 struct gateway_settings {
   std::vector<interval> stored; // the intervals the nodes aggregate (candle.intervals)
-  api::limit_policy limits;
-  std::chrono::nanoseconds timeout{5'000'000'000};
-  double rate_per_second = 1000;
-  double rate_burst = 2000;
-  std::size_t max_body = 64 * 1024;
-  std::size_t answer_cache_bytes = 0; // answer_cache.hpp; 0: off
+  api::limit_policy limits;     // http.default-limit, http.max-limit
+  std::chrono::nanoseconds timeout{0}; // set by the node from http.request-timeout
+  double rate_per_second = 0;          // set by the node from http.rate-limit
+  double rate_burst = 0;               // set by the node from http.rate-burst
+  std::size_t max_body = 0;            // set by the node from http.max-body
+  std::size_t answer_cache_bytes = 0;  // answer_cache.hpp; 0: off; set by the node from cache.answer-max-bytes
   runtime::metrics::registry* metrics = nullptr; // requests by route and status, latency histogram
-  duration_ns answer_cache_ttl = 300 * ns_per_s;
+  duration_ns answer_cache_ttl = 0;    // set by the node from cache.l1-ttl
 };
 
 // Counters of the gateway, for /debug/stats.

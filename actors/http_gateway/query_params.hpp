@@ -91,9 +91,11 @@ api_result<std::string> parse_symbol_prefix(std::string_view text, std::string_v
 
 // --- endpoint queries ------------------------------------------------------------------------
 
+// No defaults (and no default argument below): the node sets both from their config keys,
+// declared once in runtime/config/keys.hpp.
 struct limit_policy {
-  std::int64_t default_limit = 500;
-  std::int64_t max_limit = 5000;
+  std::int64_t default_limit = 0; // set by the node from http.default-limit
+  std::int64_t max_limit = 0;     // set by the node from http.max-limit
 };
 
 // GET /api/v1/candles?symbol=S&interval=I[&from=T][&to=T][&limit=N][&fill=F]
@@ -106,7 +108,7 @@ struct candles_query {
   std::int64_t limit = 0;
   fill_mode fill = fill_mode::none;
 };
-api_result<candles_query> parse_candles_query(const query_map& q, limit_policy limits = {});
+api_result<candles_query> parse_candles_query(const query_map& q, limit_policy limits);
 
 // GET /api/v1/history?symbol=S&interval=I&from=secs&to=secs[&countback=N][&fill=F]  (seed API)
 // GET /udf/history?symbol=S&resolution=R&from=secs&to=secs[&countback=N][&fill=F] (UDF)
@@ -120,7 +122,7 @@ struct history_query {
   std::optional<std::int64_t> countback;
   fill_mode fill = fill_mode::none;
 };
-api_result<history_query> parse_history_query(const query_map& q, limit_policy limits = {});
-api_result<history_query> parse_udf_history_query(const query_map& q, limit_policy limits = {});
+api_result<history_query> parse_history_query(const query_map& q, limit_policy limits);
+api_result<history_query> parse_udf_history_query(const query_map& q, limit_policy limits);
 
 } // namespace cs::api

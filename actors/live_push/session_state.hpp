@@ -32,10 +32,11 @@
 
 namespace cs::live {
 
+// No defaults: the node sets each from its config key (declared once, runtime/config/keys.hpp).
 struct session_limits {
-  duration_ns live_interval = 250 * ns_per_ms; // ws.live-interval: per key
-  std::size_t max_queue_bytes = 1 << 20;       // ws.max-queue-bytes
-  std::size_t max_subscriptions = 1000;        // ws.max-subscriptions (per session)
+  duration_ns live_interval = 0;     // set by the node from ws.live-interval: per key
+  std::size_t max_queue_bytes = 0;   // set by the node from ws.max-queue-bytes
+  std::size_t max_subscriptions = 0; // set by the node from ws.max-subscriptions (per session)
 };
 
 class session_state {

@@ -44,9 +44,10 @@ enum class ws_errc : std::uint8_t {
 };
 std::string_view to_string(ws_errc e);
 
+// No defaults: the node sets each from its config key (declared once, runtime/config/keys.hpp).
 struct ws_limits {
-  std::size_t max_frame_bytes = 64 * 1024;
-  std::size_t max_subscriptions = 100; // per frame (the session checks its total)
+  std::size_t max_frame_bytes = 0;   // set by the node from ws.max-frame-bytes
+  std::size_t max_subscriptions = 0; // per frame (the session checks its total); set by the node from ws.max-subscriptions
 };
 
 struct subscription {

@@ -27,15 +27,17 @@
 
 namespace cs::live {
 
+// The values of config keys carry no defaults here: their one declaration is
+// runtime/config/keys.hpp, and the node (apps/candle-node/main.cpp) sets each from its key.
 struct ws_settings {
   session_limits session;
   ws_limits protocol;
-  std::size_t max_sessions = 10000;            // ws.max-sessions
-  std::size_t max_sessions_per_address = 100;  // ws.max-sessions-per-address
-  duration_ns idle_timeout = 60 * ns_per_s;    // ws.idle-timeout
-  duration_ns handshake_timeout = 10 * ns_per_s;
-  std::size_t threads = 1;                     // ws.threads
-  std::size_t max_resume_candles = 100'000;    // ws.max-resume-candles: per key and resume
+  std::size_t max_sessions = 0;             // set by the node from ws.max-sessions
+  std::size_t max_sessions_per_address = 0; // set by the node from ws.max-sessions-per-address
+  duration_ns idle_timeout = 0;             // set by the node from ws.idle-timeout
+  duration_ns handshake_timeout = 10 * ns_per_s; // not a config key
+  std::size_t threads = 0;                  // set by the node from ws.threads
+  std::size_t max_resume_candles = 0;       // set by the node from ws.max-resume-candles: per key and resume
 };
 
 // One page of the final candles of `key` after `since`: ascending, at most `limit` (the reader

@@ -149,7 +149,7 @@ config::config() {
   values_.resize(schema.size());
   for (const auto* k : schema) {
     auto p = parse_value(*k, std::string(k->default_value));
-    if (!p.error.empty()) // a declaration bug: keys_test.cpp catches it before anyone runs a node
+    if (!p.error.empty()) // a declaration bug: tests/unit/config_test.cpp catches it before anyone runs a node
       throw config_error("internal: default of '" + std::string(k->name) + "' " + p.error);
     values_[k->index] = {std::string(k->default_value), "default", std::move(p.value)};
   }

@@ -56,8 +56,18 @@ std::vector<frame> drain(session_state& s) {
 frame F(int i) { return {"BTCUSD", bucket(i), true, 100}; }
 frame L(int i, double price) { return {"BTCUSD", bucket(i), false, price}; }
 
-session_state fresh(duration_ns live_interval = 250 * ms) {
+// session_limits has no defaults (the node sets it from the ws.* keys): the tests' own values,
+// those keys' defaults at the time of writing.
+session_limits test_limits() {
   session_limits limits;
+  limits.live_interval = 250 * ms;
+  limits.max_queue_bytes = 1 << 20;
+  limits.max_subscriptions = 1000;
+  return limits;
+}
+
+session_state fresh(duration_ns live_interval = 250 * ms) {
+  auto limits = test_limits();
   limits.live_interval = live_interval;
   session_state s(limits);
   REQUIRE(s.subscribe(btc, std::nullopt) == session_state::add_result::added);
@@ -216,7 +226,7 @@ TEST_CASE("ws session: a refill after a lost watch fills the gap from history, o
 }
 
 TEST_CASE("ws session: a held live update of a bucket the history finished is dropped", "[ws]") {
-  session_state s(session_limits{});
+  session_state s(test_limits());
   s.subscribe(btc, bucket(0));
   s.on_live(upd(3, 1), t0);
   s.on_history(btc, {fin(3), fin(1)}, t0);
@@ -225,7 +235,7 @@ TEST_CASE("ws session: a held live update of a bucket the history finished is dr
 }
 
 TEST_CASE("ws session: the queue is bounded; overflow stops it for good", "[ws]") {
-  session_limits limits;
+  auto limits = test_limits();
   limits.max_queue_bytes = 25;
   session_state s(limits);
   s.push_control("0123456789");
@@ -246,7 +256,7 @@ TEST_CASE("ws session: the queue is bounded; overflow stops it for good", "[ws]"
 }
 
 TEST_CASE("ws session: subscriptions, limits and unsubscribe", "[ws]") {
-  session_limits limits;
+  auto limits = test_limits();
   limits.max_subscriptions = 2;
   session_state s(limits);
   CHECK(s.subscribe(eth, std::nullopt) == session_state::add_result::added);
@@ -288,7 +298,7 @@ TEST_CASE("ws session: finals reach a reconnecting client exactly once, in order
     timestamp_ns newest_final = bucket(-1);   // the client's state before the sequence
     int published = pick(0, n);               // finals on the stream before the first connect
     timestamp_ns now = t0;
-    session_limits limits;
+    auto limits = test_limits();
     limits.live_interval = pick(0, 3) * 100 * ms;
     for (int session = 0; session < 8; ++session) {
       const bool last = session == 7;

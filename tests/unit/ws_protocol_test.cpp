@@ -15,14 +15,18 @@ const interval iv_1m = interval::fixed(ns_per_min);
 const interval iv_1h = interval::fixed(ns_per_hour);
 constexpr timestamp_ns nov25_noon = 1'732'536'000 * ns_per_s;
 
-parse_result parse(std::string_view text, ws_limits limits = {}) { return parse_client_message(text, limits); }
+// ws_limits has no defaults (the node sets it from ws.max-frame-bytes and ws.max-subscriptions):
+// the tests' own values.
+constexpr ws_limits test_limits{64 * 1024, 100};
+
+parse_result parse(std::string_view text, ws_limits limits = test_limits) { return parse_client_message(text, limits); }
 
 bool contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
 // An error of code `e` whose message holds `needle`.
-void check_error(std::string_view text, ws_errc e, std::string_view needle, ws_limits limits = {}) {
+void check_error(std::string_view text, ws_errc e, std::string_view needle, ws_limits limits = test_limits) {
   const auto r = parse(text, limits);
   INFO(text);
   INFO(r.message);
