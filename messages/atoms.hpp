@@ -38,5 +38,9 @@ using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;     // candle act
 using update_atom = caf::atom_constant<caf::atom("update")>;       // live hub: a watched key changed
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>; // live hub: a session wants a key
 using drop_atom = caf::atom_constant<caf::atom("drop")>;           // live hub: a session ended
+using console_atom = caf::atom_constant<caf::atom("console")>;     // inspector: one console command
+using inspect_atom = caf::atom_constant<caf::atom("inspect")>;     // candle actor: its state, for the console
+using list_atom = caf::atom_constant<caf::atom("list")>;           // directory: keys matching a filter
+using checkpoint_atom = caf::atom_constant<caf::atom("checkpoint")>; // reader: checkpoint now
 
 } // namespace cs

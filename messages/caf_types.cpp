@@ -5,6 +5,7 @@
 #include "messages/bid_ask_event.hpp"
 #include "messages/cache_messages.hpp"
 #include "messages/candle.hpp"
+#include "messages/console_messages.hpp"
 #include "messages/pipeline.hpp"
 #include "messages/series_info.hpp"
 #include "messages/pipeline_errc.hpp"
@@ -32,6 +33,11 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<series_info>>("std::vector<cs::series_info>");
   cfg.add_message_type<bid_ask_event>("cs::bid_ask_event");
   cfg.add_message_type<std::vector<bid_ask_event>>("std::vector<cs::bid_ask_event>");
+  cfg.add_message_type<console_request>("cs::console_request");
+  cfg.add_message_type<console_reply>("cs::console_reply");
+  cfg.add_message_type<candle_actor_info>("cs::candle_actor_info");
+  cfg.add_message_type<std::vector<candle_key>>("std::vector<cs::candle_key>");
+  cfg.add_message_type<std::vector<interval>>("std::vector<cs::interval>");
 }
 
 } // namespace cs

@@ -1,5 +1,7 @@
 #include "messages/iso8601.hpp"
 
+#include <cstdio>
+
 #include "messages/civil_date.hpp"
 
 namespace cs {
@@ -85,6 +87,34 @@ std::string parse_iso8601(std::string_view text, timestamp_ns& out) {
     return std::string(iso8601_out_of_range);
   out = ns;
   return {};
+}
+
+std::string format_iso8601(timestamp_ns t) {
+  // Floor division: instants before 1970 have a negative day and a positive time of day.
+  std::int64_t days = t / ns_per_day, rest = t % ns_per_day;
+  if (rest < 0) {
+    rest += ns_per_day;
+    --days;
+  }
+  const auto date = civil_from_days(days);
+  const auto secs = rest / ns_per_s;
+  auto frac = rest % ns_per_s;
+  char buf[48];
+  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(date.year), date.month,
+                        date.day, static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                        static_cast<long long>(secs % 60));
+  std::string out(buf, static_cast<std::size_t>(n));
+  if (frac != 0) {
+    int digits = 9;
+    while (digits > 3 && frac % 1000 == 0) {
+      frac /= 1000;
+      digits -= 3;
+    }
+    n = std::snprintf(buf, sizeof buf, ".%0*lld", digits, static_cast<long long>(frac));
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  out += 'Z';
+  return out;
 }
 
 } // namespace cs

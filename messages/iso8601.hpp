@@ -20,6 +20,10 @@ namespace cs {
 // nanoseconds (1677-09-21 through 2262-04-11) are refused with iso8601_out_of_range.
 std::string parse_iso8601(std::string_view text, timestamp_ns& out);
 
+// "2026-12-03T05:00:00Z", with .mmm, .uuuuuu or .nnnnnnnnn when the instant has a fraction
+// (the shortest that is exact). The inverse of parse_iso8601 for its own output.
+std::string format_iso8601(timestamp_ns t);
+
 inline constexpr std::string_view iso8601_out_of_range = "out of range (int64 nanoseconds span 1677..2262)";
 
 } // namespace cs

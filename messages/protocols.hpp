@@ -14,6 +14,7 @@
 
 #include "messages/atoms.hpp"
 #include "messages/cache_messages.hpp"
+#include "messages/console_messages.hpp"
 #include "messages/candle.hpp"
 #include "messages/pipeline.hpp"
 #include "messages/series_info.hpp"
@@ -52,6 +53,7 @@ using candle_actor_hdl = caf::typed_actor<
   caf::replies_to<live_atom>::with<std::vector<candle>>,             // "live candle?" for queries and the console
   caf::replies_to<recent_atom>::with<recent_candles>,                // uncommitted finals + live, with frontiers
   caf::reacts_to<crash_atom>,                                        // fault injection, only when enabled at spawn
+  caf::replies_to<inspect_atom>::with<candle_actor_info>,            // its state, for the console
   // Push every change (finals, the live candles after a batch) to this hub until unwatched;
   // the hub gets the current state at once.
   caf::reacts_to<watch_atom, live_hub_hdl>,
@@ -63,6 +65,9 @@ using directory_hdl = caf::typed_actor<
   caf::reacts_to<unregister_atom, std::uint64_t>,                              // drop every key of a reader instance
   caf::reacts_to<unregister_atom, std::uint64_t, candle_key>,                  // drop one key of a reader instance
   caf::replies_to<lookup_atom, candle_key>::with<std::vector<candle_actor_hdl>>, // empty when unknown
+  // Keys whose symbol matches a glob (* and ?) and whose interval is one of a list (empty: any),
+  // in key order, at most `limit` of them, and how many matched in all.
+  caf::replies_to<list_atom, std::string, std::vector<interval>, std::uint64_t>::with<std::vector<candle_key>, std::uint64_t>,
   // Tell this hub (once) when the key's actor registers: a key subscribed before its first event,
   // or whose actor went away, is watched at once instead of at the hub's next tick.
   caf::reacts_to<watch_atom, candle_key, live_hub_hdl>,
@@ -79,5 +84,10 @@ using db_writer_hdl = caf::typed_actor<
 using publisher_hdl = caf::typed_actor<
   caf::replies_to<publish_atom, publish_request>::with<std::uint64_t>, // records acknowledged
   caf::replies_to<stats_atom>::with<std::uint64_t>>;                   // records published so far
+
+// A node's answer to the debug console (actors/inspector/): one command in, a named code and a
+// JSON document out. It answers from other actors' replies (each with a timeout), never by
+// blocking one of them.
+using inspector_hdl = caf::typed_actor<caf::replies_to<console_atom, console_request>::with<console_reply>>;
 
 } // namespace cs

@@ -21,4 +21,25 @@ bool is_valid_symbol(std::string_view s) {
   return true;
 }
 
+bool symbol_glob_match(std::string_view pattern, std::string_view symbol) {
+  // Greedy with one backtrack point (the last *): linear for the patterns people type.
+  std::size_t p = 0, s = 0, star = std::string_view::npos, resume = 0;
+  while (s < symbol.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == symbol[s])) {
+      ++p;
+      ++s;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = s;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      s = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
 } // namespace cs

@@ -11,6 +11,7 @@ namespace cs {
 candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<candle_actor_state> self,
                                              std::string symbol, interval iv, bool faults_enabled, candle_actor_peers peers) {
   self->state.keeper = candle_keeper(std::move(symbol), iv);
+  self->state.restarts = peers.restarts;
   // Final candles go to the cache as soon as they exist (write-through); PostgreSQL gets them at
   // the next checkpoint.
   // Watching hubs get the finals and the live candles after every change; an unwatched actor
@@ -59,6 +60,21 @@ candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<
     [=](unwatch_atom, const live_hub_hdl& hub) {
       auto& w = self->state.watchers;
       w.erase(std::remove(w.begin(), w.end(), hub), w.end());
+    },
+    [=](inspect_atom) {
+      const auto& st = self->state;
+      candle_actor_info info;
+      info.live = st.keeper.live();
+      info.events_applied = st.keeper.events_applied();
+      info.late = st.keeper.late_count();
+      info.pending_finals = st.keeper.pending_finals();
+      // Only what the scheduler already moved into the queue: mailbox().size() would move more
+      // into the queue this very handler is being run from.
+      info.mailbox = self->mailbox().queue().total_task_size();
+      info.watchers = st.watchers.size();
+      info.restarts = st.restarts;
+      info.frontier = st.keeper.frontier();
+      return info;
     },
     [=](crash_atom) {
       // Exceptions end the actor with an error: its supervisor (the reader) restores it.

@@ -19,6 +19,7 @@ struct candle_actor_state {
   candle_keeper keeper;
   // Live hubs of WebSocket sessions watching this key (usually none; one per watching node).
   std::vector<live_hub_hdl> watchers;
+  std::uint32_t restarts = 0; // earlier actors of this key that failed (from its reader)
   static inline const char* name = "candle";
 };
 
@@ -26,6 +27,7 @@ struct candle_actor_peers {
   caf::actor reader;      // its partition reader: collect replies and watermark questions go there
   cache_hdl cache;        // may be null: final candles are then not written through
   duration_ns timeout = 0; // for asking the reader
+  std::uint32_t restarts = 0; // earlier actors of this key its reader restarted after a failure
 };
 
 candle_actor_hdl::behavior_type candle_actor(candle_actor_hdl::stateful_pointer<candle_actor_state> self,

@@ -46,6 +46,7 @@ final_span candle_keeper::end_span(std::size_t first_final) {
 final_span candle_keeper::apply(const std::vector<routed_event>& events, timestamp_ns watermark_after) {
   const auto first_final = finals_.size();
   begin_span();
+  events_applied_ += events.size();
   for (const auto& e : events) {
     // The single-threaded core finalizes right after the watermark moves, before the next
     // event: doing it lazily here, with the watermark the event was routed under, is the same.

@@ -38,6 +38,7 @@ public:
   const std::string& symbol() const { return symbol_; }
   const interval& iv() const { return book_.iv(); }
   std::size_t late_count() const { return late_; }
+  std::uint64_t events_applied() const { return events_applied_; } // late ones included
   std::size_t pending_finals() const { return finals_.size(); }
 
   // Start of the first bucket that is not final, or no_frontier before the first watermark.
@@ -62,6 +63,7 @@ private:
   std::vector<candle> finals_; // final since the last collect()
   bool dirty_ = false;         // live candles changed since the last collect()
   std::size_t late_ = 0;       // events late for this interval (reported by the reader)
+  std::uint64_t events_applied_ = 0;
 };
 
 } // namespace cs

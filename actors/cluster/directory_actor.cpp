@@ -1,6 +1,9 @@
 #include "actors/cluster/directory_actor.hpp"
 
 #include <algorithm>
+#include <limits>
+
+#include "messages/symbol.hpp"
 
 namespace cs {
 
@@ -35,6 +38,22 @@ directory_hdl::behavior_type directory_actor(directory_hdl::stateful_pointer<dir
       std::vector<candle_actor_hdl> out;
       if (auto it = self->state.keys.find(key); it != self->state.keys.end()) out.push_back(it->second.handle);
       return out;
+    },
+    [=](list_atom, const std::string& glob, const std::vector<interval>& intervals, std::uint64_t limit) {
+      // A walk over every key: for the console, not for a hot path. The literal prefix of the
+      // glob narrows it to a range of the ordered map.
+      const auto prefix = glob.substr(0, glob.find_first_of("*?"));
+      std::vector<candle_key> out;
+      std::uint64_t total = 0;
+      const interval lowest{static_cast<interval_kind>(0), std::numeric_limits<duration_ns>::min()};
+      for (auto it = self->state.keys.lower_bound(candle_key{prefix, lowest}); it != self->state.keys.end(); ++it) {
+        const auto& key = it->first;
+        if (key.symbol.compare(0, prefix.size(), prefix) != 0) break;
+        if (!intervals.empty() && std::find(intervals.begin(), intervals.end(), key.iv) == intervals.end()) continue;
+        if (!symbol_glob_match(glob, key.symbol)) continue;
+        if (++total <= limit) out.push_back(key);
+      }
+      return caf::make_result(std::move(out), total);
     },
     [=](stats_atom) { return static_cast<std::uint64_t>(self->state.keys.size()); },
   };

@@ -88,6 +88,15 @@ caf::behavior kafka_consumer_actor(caf::stateful_actor<kafka_consumer_state>* se
       }
       return rp;
     },
+    // The console's `checkpoint PARTITION`, for whichever reader holds the partition now.
+    [=](checkpoint_atom a, std::int32_t p) -> caf::result<std::int64_t> {
+      auto it = self->state.readers.find(p);
+      if (it == self->state.readers.end())
+        return caf::make_error(caf::sec::runtime_error, "partition " + std::to_string(p) + " is not read by this node");
+      auto rp = self->make_response_promise();
+      rp.delegate(it->second.reader, a);
+      return rp;
+    },
     [=](stats_atom) {
       auto rp = self->make_response_promise<std::string>();
       auto parts = std::make_shared<nlohmann::json>(nlohmann::json::array());

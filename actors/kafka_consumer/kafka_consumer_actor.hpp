@@ -8,6 +8,7 @@
 //   (revoke_atom, vector<int32>, bool lost) -> bool           within claim_timeout; a final
 //                                          checkpoint that takes longer goes on in the background
 //   (stats_atom) -> string                 readers' counters as a JSON array
+//   (checkpoint_atom, int32 p) -> int64    checkpoint partition p now; its committed offset
 // A reader only stops when revoked; one that dies otherwise is a bug this actor cannot repair
 // (the poll thread would feed a dead actor), so it fails and the node stops (root_supervisor).
 #include <caf/event_based_actor.hpp>

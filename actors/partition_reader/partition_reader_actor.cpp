@@ -19,7 +19,12 @@ caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, re
   auto keep = std::make_shared<std::pair<reader_config, reader_peers>>(std::move(cfg), std::move(peers));
   auto logic = std::make_shared<reader_logic>(self, keep->first, keep->second);
   self->set_down_handler([=](caf::down_msg& dm) {
-    if (dm.reason && logic->is_child(dm.source)) logic->restart(restart_reason::candle_actor_failed, "candle actor failed: " + caf::to_string(dm.reason));
+    if (!dm.reason) return;
+    auto key = logic->child_key(dm.source);
+    if (!key) return;
+    // The respawned actor of this key reports how often its key failed (the console's inspect).
+    ++self->state.key_restarts[*key];
+    logic->restart(restart_reason::candle_actor_failed, "candle actor failed: " + caf::to_string(dm.reason));
   });
   // The timer runs from the start; ticks do something only while running.
   self->delayed_send(self, ns(keep->first.checkpoint_interval), tick_atom::value);
@@ -59,6 +64,17 @@ caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, re
         if (ivs[i] == key.iv) self->send(it->second.actors[i], crash_atom::value);
     },
     [=](stats_atom) { return logic->stats_json(); },
+    // The console's `checkpoint PARTITION`: answers the committed offset once the checkpoint is in
+    // PostgreSQL (at once when nothing changed since the last one). One that fails restarts the
+    // partition and never answers: the asker's timeout says so.
+    [=](checkpoint_atom) -> caf::result<std::int64_t> {
+      if (self->state.phase != reader_phase::running)
+        return caf::make_error(caf::sec::runtime_error, "partition " + std::to_string(keep->first.partition) + " is " +
+                                                          std::string(to_string(self->state.phase)) + ", not running");
+      auto rp = self->make_response_promise<std::int64_t>();
+      logic->checkpoint([=]() mutable { rp.deliver(self->state.committed_offset); });
+      return rp;
+    },
   };
 }
 

@@ -134,6 +134,8 @@ struct reader_state {
   std::uint64_t actors_retired = 0;
   std::uint64_t checkpoint_failures = 0; // collect timeouts, publish and commit failures
   std::array<std::uint64_t, restart_reason_count> restarts_by_reason{};
+  // (symbol, interval index) -> failures of its candle actor, only for keys that failed.
+  std::map<std::pair<std::string, std::size_t>, std::uint32_t> key_restarts;
   std::uint64_t collects_sent = 0, advances_sent = 0; // per-key messages, for the many-keys test
 };
 

@@ -60,8 +60,9 @@ symbol_actors& reader_logic::actors_for(const std::string& symbol) {
   sa.live.assign(n, 0);
   sa.dirty.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    auto a = self_->spawn<caf::monitored>(candle_actor, symbol, cfg_.intervals[i], cfg_.faults_enabled,
-                                          candle_actor_peers{caf::actor_cast<caf::actor>(self_), peers_.cache, cfg_.watermark_ask_timeout});
+    candle_actor_peers cp{caf::actor_cast<caf::actor>(self_), peers_.cache, cfg_.watermark_ask_timeout};
+    if (auto it = st.key_restarts.find({symbol, i}); it != st.key_restarts.end()) cp.restarts = it->second;
+    auto a = self_->spawn<caf::monitored>(candle_actor, symbol, cfg_.intervals[i], cfg_.faults_enabled, cp);
     self_->send(peers_.directory, register_atom::value, cfg_.instance, candle_key{symbol, cfg_.intervals[i]}, a);
     sa.actors.push_back(std::move(a));
   }

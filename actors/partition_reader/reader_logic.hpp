@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -82,7 +83,8 @@ public:
 
   // --- reader_supervision.cpp
   void stop_children();
-  bool is_child(const caf::actor_addr& who) const;
+  // The (symbol, interval index) of one of its candle actors, or nothing.
+  std::optional<std::pair<std::string, std::size_t>> child_key(const caf::actor_addr& who) const;
   void restart(restart_reason reason, const std::string& why);
   void resume_after_restart(std::uint64_t inc);
   // Orderly (`lost` false: final checkpoint first) or not; `done` runs once the reader is done

@@ -33,11 +33,11 @@ void reader_logic::stop_children() {
   self_->send(peers_.directory, unregister_atom::value, cfg_.instance);
 }
 
-bool reader_logic::is_child(const caf::actor_addr& who) const {
+std::optional<std::pair<std::string, std::size_t>> reader_logic::child_key(const caf::actor_addr& who) const {
   for (const auto& [sym, sa] : self_->state.by_symbol)
-    for (const auto& a : sa.actors)
-      if (a.address() == who) return true;
-  return false;
+    for (std::size_t i = 0; i < sa.actors.size(); ++i)
+      if (sa.actors[i].address() == who) return std::make_pair(sym, i);
+  return std::nullopt;
 }
 
 std::uint64_t reader_logic::stand_down(reader_phase phase, const std::string& why) {

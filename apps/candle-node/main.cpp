@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "actors/http_gateway/http_gateway.hpp"
 #include "actors/http_gateway/server_settings.hpp"
 #include "actors/http_gateway/http_listener.hpp"
+#include "actors/inspector/inspector_actor.hpp"
 #include "actors/live_push/live_hub.hpp"
 #include "actors/live_push/ws_server.hpp"
 #include "live_history.hpp"
@@ -163,6 +165,38 @@ int main(int argc, char** argv) {
   cs::gateway::http_gateway gateway(system, pipeline.directory(), pipeline.cache(), gs);
   gateway.install(server);
 
+  // The debug console's way in: the inspector, published over CAF's middleman.
+  const auto& inspector_host = cfg.get(console_host);
+  const auto inspector_port = static_cast<std::uint16_t>(cfg.get(console_port));
+  caf::actor inspector;
+  if (inspector_port != 0) {
+    cs::inspector_settings is;
+    is.identity = {name,
+                   {"reader", "gateway", "cache", "publisher", "db_writer", "live_push"},
+                   inspector_host + ":" + std::to_string(inspector_port),
+                   host + ":" + std::to_string(port),
+                   cfg.get(candle_intervals),
+                   cfg.get(node_faults),
+                   std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count()};
+    is.timeout = cfg.get(console_request_timeout);
+    cs::inspector_peers ip{pipeline.directory(), pipeline.cache(), pipeline.consumer(), [&pipeline] {
+                             std::vector<cs::console::partition_log> out;
+                             for (const auto& v : pipeline.partition_views()) out.push_back({v.partition, v.paused, v.high_watermark});
+                             return out;
+                           }};
+    auto hdl = system.spawn(cs::inspector_actor, is, ip);
+    inspector = caf::actor_cast<caf::actor>(hdl);
+    if (auto published = system.middleman().publish(hdl, inspector_port, inspector_host.c_str(), true); !published) {
+      cs::runtime::log_error(component, "cannot publish the console inspector on " + inspector_host + ":" + std::to_string(inspector_port) +
+                                          ": " + system.render(published.error()));
+      caf::anon_send_exit(inspector, caf::exit_reason::user_shutdown);
+      ws.stop();
+      caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);
+      pipeline.stop();
+      return 1;
+    }
+  }
+
   const auto ask_timeout = std::chrono::seconds(5);
   auto json_error = [](httplib::Response& res, int status, const std::string& code, const std::string& message) {
     res.status = status;
@@ -225,10 +259,15 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   cs::runtime::log_info(component, name + " listening on http://" + host + ":" + std::to_string(port) +
-                                     " (GET /health/ready, /api/v1/candles, /api/v1/history, /udf, /openapi.yaml)");
+                                     " (GET /health/ready, /api/v1/candles, /api/v1/history, /udf, /openapi.yaml)" +
+                                     (inspector ? "; console: candle-console --connect " + inspector_host + ":" + std::to_string(inspector_port) : ""));
   server.listen_after_bind();
   running_server = nullptr;
   cs::runtime::log_info(component, name + " stopping: final checkpoints");
+  if (inspector) {
+    system.middleman().unpublish(inspector, inspector_port);
+    caf::anon_send_exit(inspector, caf::exit_reason::user_shutdown);
+  }
   ws.stop();
   caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);
   pipeline.stop();

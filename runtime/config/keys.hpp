@@ -54,6 +54,11 @@ inline const boolean_key node_metrics{"node.metrics", "true", "serve Prometheus 
 inline const boolean_key node_faults{"node.faults", "false", "enable fault injection (POST /debug/crash) for tests; never in production"};
 inline const boolean_key node_fault_revoke_checkpoint{"node.fault-revoke-checkpoint", "false", "fault injection (needs node.faults): every final checkpoint on an orderly revoke fails"};
 
+// --- Debug console: the node's inspector for candle-console (docs/console.md) ---
+inline const text_key console_host{"console.host", "127.0.0.1", "address the node's inspector listens on for candle-console (CAF middleman, unauthenticated: keep it on loopback or a private network)"};
+inline const integer_key console_port{"console.port", "18090", "port of the node's inspector; 0: no console for this node", {0, 65535}};
+inline const duration_key console_request_timeout{"console.request-timeout", "2s", "how long the inspector waits for each actor it asks on behalf of the console", some_duration};
+
 // --- Read path: cache (docs/design.md §5) ---
 inline const integer_key cache_l1_max_entries{"cache.l1-max-entries", "10000", "L1 (in process) capacity in blocks of 64 candles of one series", {1, 100'000'000}};
 inline const duration_key cache_l1_ttl{"cache.l1-ttl", "5m", "L1 entries older than this are dropped", {ns_per_s, 366 * ns_per_day}};

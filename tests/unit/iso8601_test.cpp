@@ -132,3 +132,16 @@ TEST_CASE("civil dates and day numbers round-trip", "[iso8601][civil_date]") {
     if (c.day > 1) REQUIRE(civil_from_days(z - 1).day == c.day - 1);
   }
 }
+
+TEST_CASE("iso8601: format_iso8601 writes the shortest exact fraction and parses back", "[iso8601]") {
+  CHECK(cs::format_iso8601(0) == "1970-01-01T00:00:00Z");
+  CHECK(cs::format_iso8601(1'780'000'000'123'000'000) == "2026-05-28T20:26:40.123Z");
+  CHECK(cs::format_iso8601(1'780'000'000'000'123'000) == "2026-05-28T20:26:40.000123Z");
+  CHECK(cs::format_iso8601(1'780'000'000'000'000'001) == "2026-05-28T20:26:40.000000001Z");
+  CHECK(cs::format_iso8601(-1) == "1969-12-31T23:59:59.999999999Z");
+  for (cs::timestamp_ns t : {cs::timestamp_ns{0}, cs::timestamp_ns{-1}, cs::timestamp_ns{1'780'000'000'123'456'789}, cs::timestamp_ns{-86'400'000'000'001}}) {
+    cs::timestamp_ns back = 42;
+    REQUIRE(cs::parse_iso8601(cs::format_iso8601(t), back).empty());
+    CHECK(back == t);
+  }
+}

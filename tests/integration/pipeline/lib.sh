@@ -81,15 +81,18 @@ free_port() {
 }
 
 # start_node NAME PORT [FLAGS...]: starts a node in the background; its pid goes to node_pids and
-# to the variable pid_NAME.
+# to the variable pid_NAME, the port of its console inspector to console_NAME.
 start_node() {
   local name="$1" port="$2"; shift 2
+  local cport
+  cport=$(free_port)
   # shellcheck disable=SC2046
-  "$node_bin" --config "$repo/config/candlestream.conf" $(node_flags) --node.name="$name" --node.http-port="$port" "$@" \
-    >>"$work/$name.log" 2>&1 &
+  "$node_bin" --config "$repo/config/candlestream.conf" $(node_flags) --node.name="$name" --node.http-port="$port" \
+    --console.port="$cport" "$@" >>"$work/$name.log" 2>&1 &
   local pid=$!
   node_pids+=("$pid")
   printf -v "pid_${name//-/_}" '%s' "$pid"
+  printf -v "console_${name//-/_}" '%s' "$cport"
   wait_http "http://127.0.0.1:$port/health/live" "$pid" || fail "$name did not start; log: $(tail -20 "$work/$name.log")"
 }
 

@@ -1,0 +1,39 @@
+#pragma once
+// The inspector: a node's answer to the debug console (apps/candle-console), published on the
+// node's console port over CAF's middleman (docs/console.md). It turns each command into typed
+// requests to the directory, the cache, the kafka_consumer actor and candle actors, each with a
+// timeout, and answers with a console_reply. It never blocks: a slow or dead peer costs the
+// console a timeout error, never the peer a stall, and reading state never changes it (except
+// `checkpoint` and `crash`, which are what they ask for).
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <functional>
+#include <vector>
+
+#include "actors/inspector/inspector_json.hpp"
+#include "messages/protocols.hpp"
+
+namespace cs {
+
+struct inspector_peers {
+  directory_hdl directory;
+  cache_hdl cache;
+  caf::actor consumer; // kafka_consumer actor: reader stats, checkpoints
+  // The poll thread's view of its partitions; called on the inspector's thread, must be thread-safe.
+  std::function<std::vector<console::partition_log>()> partition_logs;
+};
+
+struct inspector_settings {
+  console::node_identity identity;
+  duration_ns timeout = 0; // of each request to another actor
+};
+
+struct inspector_state {
+  static inline const char* name = "inspector";
+};
+
+inspector_hdl::behavior_type inspector_actor(inspector_hdl::stateful_pointer<inspector_state> self, inspector_settings settings,
+                                             inspector_peers peers);
+
+} // namespace cs
