@@ -42,5 +42,10 @@ using console_atom = caf::atom_constant<caf::atom("console")>;     // inspector:
 using inspect_atom = caf::atom_constant<caf::atom("inspect")>;     // candle actor: its state, for the console
 using list_atom = caf::atom_constant<caf::atom("list")>;           // directory: keys matching a filter
 using checkpoint_atom = caf::atom_constant<caf::atom("checkpoint")>; // reader: checkpoint now
+using join_atom = caf::atom_constant<caf::atom("join")>;           // node actor: a node joins the cluster
+using members_atom = caf::atom_constant<caf::atom("members")>;     // node actor: the members it knows
+using owners_atom = caf::atom_constant<caf::atom("owners")>;       // node actor: a member's partitions changed
+using find_local_atom = caf::atom_constant<caf::atom("findlocal")>; // directory/node actor: this node's actor of a key
+using cluster_atom = caf::atom_constant<caf::atom("cluster")>;     // directory: the node actor to ask for other nodes' keys
 
 } // namespace cs

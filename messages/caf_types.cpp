@@ -5,10 +5,12 @@
 #include "messages/bid_ask_event.hpp"
 #include "messages/cache_messages.hpp"
 #include "messages/candle.hpp"
+#include "messages/cluster_messages.hpp"
 #include "messages/console_messages.hpp"
 #include "messages/pipeline.hpp"
 #include "messages/series_info.hpp"
 #include "messages/pipeline_errc.hpp"
+#include "messages/protocols.hpp"
 
 namespace cs {
 
@@ -38,6 +40,15 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<candle_actor_info>("cs::candle_actor_info");
   cfg.add_message_type<std::vector<candle_key>>("std::vector<cs::candle_key>");
   cfg.add_message_type<std::vector<interval>>("std::vector<cs::interval>");
+  cfg.add_message_type<member_info>("cs::member_info");
+  cfg.add_message_type<std::vector<member_info>>("std::vector<cs::member_info>");
+  cfg.add_message_type<std::vector<std::int32_t>>("std::vector<int32_t>");
+  // Handles that cross nodes: another node's answer to "which actor holds this key?"
+  // (node_actor.hpp), a live hub that watches a candle actor on another node.
+  cfg.add_message_type<candle_actor_hdl>("cs::candle_actor_hdl");
+  cfg.add_message_type<std::vector<candle_actor_hdl>>("std::vector<cs::candle_actor_hdl>");
+  cfg.add_message_type<live_hub_hdl>("cs::live_hub_hdl");
+  cfg.add_message_type<node_hdl>("cs::node_hdl");
 }
 
 } // namespace cs

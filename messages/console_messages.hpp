@@ -18,11 +18,14 @@ namespace cs {
 struct console_request {
   std::string command;            // "nodes", "inspect", ... (actors/inspector/console_commands.hpp)
   std::vector<std::string> args;  // as typed, validated by the node
+  // Answer for this node only: how one node's inspector asks the others for their part of a
+  // cluster-wide answer. A console leaves it false: the node it talks to answers for the cluster.
+  bool this_node_only = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, console_request& x) {
-  return f(caf::meta::type_name("console_request"), x.command, x.args);
+  return f(caf::meta::type_name("console_request"), x.command, x.args, x.this_node_only);
 }
 
 struct console_reply {

@@ -14,6 +14,7 @@
 
 #include "messages/atoms.hpp"
 #include "messages/cache_messages.hpp"
+#include "messages/cluster_messages.hpp"
 #include "messages/console_messages.hpp"
 #include "messages/candle.hpp"
 #include "messages/pipeline.hpp"
@@ -59,12 +60,27 @@ using candle_actor_hdl = caf::typed_actor<
   caf::reacts_to<watch_atom, live_hub_hdl>,
   caf::reacts_to<unwatch_atom, live_hub_hdl>>;
 
+// A node's face to the cluster and to candle-console (actors/cluster/node_actor.hpp), published
+// on cluster.host:cluster.port. Every request between nodes carries a timeout.
+using node_hdl = caf::typed_actor<
+  caf::replies_to<console_atom, console_request>::with<console_reply>,          // a console command, for the inspector
+  caf::replies_to<join_atom, member_info>::with<std::vector<member_info>>,      // a node joins: every member the node knows
+  caf::reacts_to<owners_atom, std::string, std::vector<std::int32_t>>,           // a member's partitions now
+  caf::replies_to<find_local_atom, candle_key>::with<std::vector<candle_actor_hdl>>, // the key's candle actor on this node
+  caf::replies_to<members_atom>::with<std::vector<member_info>>,                 // this node and every member it knows
+  // Asked by this node's directory for a key it does not hold: the first member that does.
+  caf::replies_to<lookup_atom, candle_key>::with<std::vector<candle_actor_hdl>>,
+  caf::reacts_to<tick_atom>>;                                                    // announce, re-join seeds
+
 // (symbol, interval) -> candle actor, filled by the partition readers (actors/cluster/).
 using directory_hdl = caf::typed_actor<
   caf::reacts_to<register_atom, std::uint64_t, candle_key, candle_actor_hdl>,  // reader instance, key, handle
   caf::reacts_to<unregister_atom, std::uint64_t>,                              // drop every key of a reader instance
   caf::reacts_to<unregister_atom, std::uint64_t, candle_key>,                  // drop one key of a reader instance
-  caf::replies_to<lookup_atom, candle_key>::with<std::vector<candle_actor_hdl>>, // empty when unknown
+  // This node's actor of the key, else (with a node actor set) another member's; empty when unknown.
+  caf::replies_to<lookup_atom, candle_key>::with<std::vector<candle_actor_hdl>>,
+  caf::replies_to<find_local_atom, candle_key>::with<std::vector<candle_actor_hdl>>, // this node's only
+  caf::reacts_to<cluster_atom, node_hdl>,                                         // ask it for other nodes' keys
   // Keys whose symbol matches a glob (* and ?) and whose interval is one of a list (empty: any),
   // in key order, at most `limit` of them, and how many matched in all.
   caf::replies_to<list_atom, std::string, std::vector<interval>, std::uint64_t>::with<std::vector<candle_key>, std::uint64_t>,

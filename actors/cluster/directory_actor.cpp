@@ -34,11 +34,18 @@ directory_hdl::behavior_type directory_actor(directory_hdl::stateful_pointer<dir
     [=](unregister_atom, std::uint64_t owner, const candle_key& key) {
       if (auto it = self->state.keys.find(key); it != self->state.keys.end() && it->second.owner == owner) self->state.keys.erase(it);
     },
-    [=](lookup_atom, const candle_key& key) {
+    [=](lookup_atom, const candle_key& key) -> caf::result<std::vector<candle_actor_hdl>> {
+      if (auto it = self->state.keys.find(key); it != self->state.keys.end()) return std::vector<candle_actor_hdl>{it->second.handle};
+      if (!self->state.cluster) return std::vector<candle_actor_hdl>{};
+      // Another node's key: its owner answers through the node actors (each ask with a timeout).
+      return self->delegate(self->state.cluster, lookup_atom::value, key);
+    },
+    [=](find_local_atom, const candle_key& key) {
       std::vector<candle_actor_hdl> out;
       if (auto it = self->state.keys.find(key); it != self->state.keys.end()) out.push_back(it->second.handle);
       return out;
     },
+    [=](cluster_atom, const node_hdl& node) { self->state.cluster = node; },
     [=](list_atom, const std::string& glob, const std::vector<interval>& intervals, std::uint64_t limit) {
       // A walk over every key: for the console, not for a hot path. The literal prefix of the
       // glob narrows it to a range of the ordered map.

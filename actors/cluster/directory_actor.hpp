@@ -2,7 +2,8 @@
 // The directory (docs/design.md §5, cluster/directory): (symbol, interval) -> candle actor handle,
 // filled by partition readers as they spawn candle actors. Gateways, the console and tests find
 // candle actors through it, by typed message (directory_hdl in messages/protocols.hpp), never
-// through pointers or globals; the cluster issue replicates it across nodes.
+// through pointers or globals. A key another node holds is found through this node's node actor,
+// which asks the other members (node_actor.hpp).
 #include <caf/stateful_actor.hpp>
 
 #include <map>
@@ -22,6 +23,7 @@ struct directory_state {
   };
   std::map<candle_key, entry> keys;
   std::map<candle_key, std::vector<live_hub_hdl>> waiting; // hubs to tell when the key registers
+  node_hdl cluster; // this node's node actor: asked for keys held elsewhere (none: a node alone)
   static inline const char* name = "directory";
 };
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "runtime/log/log.hpp"
+
 namespace cs::live {
 
 void session_registry::add(std::uint64_t id, std::weak_ptr<live_sink> sink) {
@@ -102,6 +104,10 @@ live_hub_hdl::behavior_type live_hub(live_hub_hdl::stateful_pointer<live_hub_sta
       }
     }
   });
+  // An error message that is no reply (a watched actor on another node that could not take a
+  // message, a peer going away) concerns one key at most: the tick looks again. CAF's default
+  // would end the hub, and with it the node.
+  self->set_error_handler([](caf::error& e) { runtime::log_warn("live_hub", "ignored an error message: " + caf::to_string(e)); });
   self->delayed_send(self, std::chrono::nanoseconds(lookup_interval), tick_atom::value);
   auto unsubscribe = [=](std::uint64_t session, const candle_key& key) {
     auto& st = self->state;

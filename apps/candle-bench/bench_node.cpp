@@ -48,7 +48,7 @@ pid_t start_node(const std::string& node, const std::string& topic, const std::s
                  const std::string& config_file, const std::string& log_path, bool metrics,
                  const std::vector<std::string>& extra) {
   std::vector<std::string> node_args = {node, "--kafka.topic.events=" + topic, "--kafka.group=" + name,
-                                        "--node.name=" + name, "--node.http-port=" + port, "--console.port=0", "--candle.idle-timeout=1h",
+                                        "--node.name=" + name, "--node.http-port=" + port, "--cluster.port=0", "--candle.idle-timeout=1h",
                                         std::string("--node.metrics=") + (metrics ? "true" : "false")};
   if (!config_file.empty()) node_args.insert(node_args.begin() + 1, {"--config", config_file});
   node_args.insert(node_args.end(), extra.begin(), extra.end());

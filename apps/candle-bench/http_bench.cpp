@@ -424,7 +424,7 @@ int run_http(const http_options& opt, const char* argv0, std::ostream& out) {
                                   "--kafka.group=bench-http-" + id,
                                   "--node.name=" + name,
                                   "--node.http-port=" + std::to_string(port),
-                                  "--console.port=0", // beside a node of deploy/up on the default port
+                                  "--cluster.port=0", // beside a node of deploy/up on the default port
                                   "--candle.intervals=1s,1m",
                                   "--candle.idle-timeout=1s",
                                   "--http.threads=" + std::to_string(opt.http_threads),

@@ -21,6 +21,9 @@ public:
     cs::register_message_types(*this);
     // The console waits for one answer at a time: more workers only cost start-up time.
     set("scheduler.max-threads", 2);
+    // A node drops a connection silent for its cluster.connection-timeout: an idle shell keeps
+    // its connection with heartbeats.
+    set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
   }
 };
 

@@ -136,7 +136,7 @@ std::string render_nodes(const json& j) {
                       {"roles", "ROLES"},
                       {"console", "CONSOLE"},
                       {"http", "HTTP"},
-                      {"uptime_seconds", "UP", uptime_cell},
+                      {"uptime_seconds", "UPTIME", uptime_cell},
                       {"partitions", "PARTITIONS"},
                       {"intervals", "INTERVALS"},
                       {"faults", "FAULTS"}},

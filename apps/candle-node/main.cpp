@@ -2,8 +2,8 @@
 // system (CAF with its middleman, every message type registered), the aggregation pipeline
 // (Kafka -> partition readers -> candle actors -> checkpoints in PostgreSQL), the cache, and the
 // node's HTTP port: the read API (native, /api/v1/history, TradingView UDF), health, /debug/stats,
-// /metrics, the chart page, WebSocket /ws (live hub + Beast sessions), and fault injection when
-// enabled.
+// /metrics, the chart page, WebSocket /ws (live hub + Beast sessions), fault injection when
+// enabled, and the node actor (cluster membership, candle-console) on its CAF port.
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 #include <httplib.h>
@@ -22,10 +22,11 @@
 #include "actors/http_gateway/http_gateway.hpp"
 #include "actors/http_gateway/server_settings.hpp"
 #include "actors/http_gateway/http_listener.hpp"
-#include "actors/inspector/inspector_actor.hpp"
+#include "actors/cluster/endpoint.hpp"
 #include "actors/live_push/live_hub.hpp"
 #include "actors/live_push/ws_server.hpp"
 #include "live_history.hpp"
+#include "node_cluster.hpp"
 #include "node_metrics.hpp"
 #include "node_pipeline.hpp"
 #include "partition_health.hpp"
@@ -55,8 +56,11 @@ void on_signal(int) {
 
 class node_caf_config : public caf::actor_system_config {
 public:
-  node_caf_config(std::int64_t worker_threads, bool work_stealing) {
+  node_caf_config(std::int64_t worker_threads, bool work_stealing, cs::duration_ns heartbeat, cs::duration_ns connection_timeout) {
     load<caf::io::middleman>();
+    // Without heartbeats a paused or cut-off node is never noticed (docs/design.md §5).
+    set("middleman.heartbeat-interval", caf::timespan{heartbeat});
+    set("middleman.connection-timeout", caf::timespan{connection_timeout});
     cs::register_message_types(*this);
     const auto cores = std::max(1u, std::thread::hardware_concurrency());
     set("scheduler.max-threads", worker_threads > 0 ? worker_threads : static_cast<std::int64_t>(cores));
@@ -95,7 +99,15 @@ int main(int argc, char** argv) {
   const auto& name = cfg.get(cs::runtime::keys::node_name);
   cs::runtime::log_info(component, "starting " + name + " with config:\n" + cfg.dump());
 
-  node_caf_config caf_cfg(cfg.get(cs::runtime::keys::node_worker_threads), cfg.get(cs::runtime::keys::node_work_stealing));
+  // Seeds are checked before anything starts: a typo is a usage error, not a silent loner.
+  std::string seeds_error;
+  const auto seeds = cs::parse_endpoints(cfg.get(cs::runtime::keys::cluster_seeds), seeds_error);
+  if (!seeds_error.empty()) {
+    std::cerr << "candle-node: cluster.seeds: " << seeds_error << "\n";
+    return exit_usage;
+  }
+  node_caf_config caf_cfg(cfg.get(cs::runtime::keys::node_worker_threads), cfg.get(cs::runtime::keys::node_work_stealing),
+                          cfg.get(cs::runtime::keys::cluster_heartbeat_interval), cfg.get(cs::runtime::keys::cluster_connection_timeout));
   caf::actor_system system{caf_cfg};
 
   // The HTTP port is bound before the pipeline takes any partition: a node that cannot serve
@@ -165,37 +177,22 @@ int main(int argc, char** argv) {
   cs::gateway::http_gateway gateway(system, pipeline.directory(), pipeline.cache(), gs);
   gateway.install(server);
 
-  // The debug console's way in: the inspector, published over CAF's middleman.
-  const auto& inspector_host = cfg.get(console_host);
-  const auto inspector_port = static_cast<std::uint16_t>(cfg.get(console_port));
-  caf::actor inspector;
-  if (inspector_port != 0) {
-    cs::inspector_settings is;
-    is.identity = {name,
-                   {"reader", "gateway", "cache", "publisher", "db_writer", "live_push"},
-                   inspector_host + ":" + std::to_string(inspector_port),
-                   host + ":" + std::to_string(port),
-                   cfg.get(candle_intervals),
-                   cfg.get(node_faults),
-                   std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count()};
-    is.timeout = cfg.get(console_request_timeout);
-    cs::inspector_peers ip{pipeline.directory(), pipeline.cache(), pipeline.consumer(), [&pipeline] {
-                             std::vector<cs::console::partition_log> out;
-                             for (const auto& v : pipeline.partition_views()) out.push_back({v.partition, v.paused, v.high_watermark});
-                             return out;
-                           }};
-    auto hdl = system.spawn(cs::inspector_actor, is, ip);
-    inspector = caf::actor_cast<caf::actor>(hdl);
-    if (auto published = system.middleman().publish(hdl, inspector_port, inspector_host.c_str(), true); !published) {
-      cs::runtime::log_error(component, "cannot publish the console inspector on " + inspector_host + ":" + std::to_string(inspector_port) +
-                                          ": " + system.render(published.error()));
-      caf::anon_send_exit(inspector, caf::exit_reason::user_shutdown);
-      ws.stop();
-      caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);
-      pipeline.stop();
-      return 1;
-    }
+  // The node actor: this node's face to the other nodes and to candle-console. Like the
+  // pipeline's singletons, its failure escalates.
+  auto cluster = cs::node::start_node_cluster(system, cfg, pipeline, host + ":" + std::to_string(port), seeds);
+  if (!cluster.error.empty()) {
+    cs::runtime::log_error(component, cluster.error);
+    ws.stop();
+    caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);
+    pipeline.stop();
+    return 1;
   }
+  if (cluster.actor)
+    caf::actor_cast<caf::abstract_actor*>(cluster.actor)->attach_functor([](const caf::error& reason) {
+      if (!reason || reason == caf::exit_reason::user_shutdown) return;
+      cs::runtime::log_error(component, "node actor failed: " + caf::to_string(reason));
+      escalate();
+    });
 
   const auto ask_timeout = std::chrono::seconds(5);
   auto json_error = [](httplib::Response& res, int status, const std::string& code, const std::string& message) {
@@ -260,13 +257,13 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   cs::runtime::log_info(component, name + " listening on http://" + host + ":" + std::to_string(port) +
                                      " (GET /health/ready, /api/v1/candles, /api/v1/history, /udf, /openapi.yaml)" +
-                                     (inspector ? "; console: candle-console --connect " + inspector_host + ":" + std::to_string(inspector_port) : ""));
+                                     (cluster.actor ? "; console: candle-console --connect " + cluster.endpoint : ""));
   server.listen_after_bind();
   running_server = nullptr;
   cs::runtime::log_info(component, name + " stopping: final checkpoints");
-  if (inspector) {
-    system.middleman().unpublish(inspector, inspector_port);
-    caf::anon_send_exit(inspector, caf::exit_reason::user_shutdown);
+  if (cluster.actor) {
+    system.middleman().unpublish(cluster.actor, cluster.port);
+    caf::anon_send_exit(cluster.actor, caf::exit_reason::user_shutdown);
   }
   ws.stop();
   caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);

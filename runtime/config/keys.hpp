@@ -54,10 +54,14 @@ inline const boolean_key node_metrics{"node.metrics", "true", "serve Prometheus 
 inline const boolean_key node_faults{"node.faults", "false", "enable fault injection (POST /debug/crash) for tests; never in production"};
 inline const boolean_key node_fault_revoke_checkpoint{"node.fault-revoke-checkpoint", "false", "fault injection (needs node.faults): every final checkpoint on an orderly revoke fails"};
 
-// --- Debug console: the node's inspector for candle-console (docs/console.md) ---
-inline const text_key console_host{"console.host", "127.0.0.1", "address the node's inspector listens on for candle-console (CAF middleman, unauthenticated: keep it on loopback or a private network)"};
-inline const integer_key console_port{"console.port", "18090", "port of the node's inspector; 0: no console for this node", {0, 65535}};
-inline const duration_key console_request_timeout{"console.request-timeout", "2s", "how long the inspector waits for each actor it asks on behalf of the console", some_duration};
+// --- Cluster: the node actor, for other nodes and candle-console (docs/design.md §5, docs/console.md) ---
+inline const text_key cluster_host{"cluster.host", "127.0.0.1", "address the node actor listens on (CAF middleman): other nodes and candle-console connect here; unauthenticated, so loopback unless you mean otherwise"};
+inline const integer_key cluster_port{"cluster.port", "18090", "port of the node actor; 0: none (no cluster, no console)", {0, 65535}};
+inline const text_key cluster_seeds{"cluster.seeds", "none", "node actors to join the cluster through, host:port,host:port (this node's own is skipped; none: alone until others join it)"};
+inline const duration_key cluster_request_timeout{"cluster.request-timeout", "2s", "how long a node waits for each answer of another node or of one of its own actors asked for the console", some_duration};
+inline const duration_key cluster_gossip_interval{"cluster.gossip-interval", "1s", "how often a node announces a change of its partitions and re-tries seeds it has not reached", some_duration};
+inline const duration_key cluster_heartbeat_interval{"cluster.heartbeat-interval", "500ms", "CAF heartbeats between connected nodes (and consoles)", some_duration};
+inline const duration_key cluster_connection_timeout{"cluster.connection-timeout", "3s", "a connected node silent this long (dead, paused, cut off) is down", some_duration};
 
 // --- Read path: cache (docs/design.md §5) ---
 inline const integer_key cache_l1_max_entries{"cache.l1-max-entries", "10000", "L1 (in process) capacity in blocks of 64 candles of one series", {1, 100'000'000}};

@@ -9,6 +9,7 @@
 #include "messages/event_decoder.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/log/log.hpp"
+#include "runtime/postgres/store/store_options.hpp"
 
 using namespace cs;
 using namespace cs::runtime;
@@ -149,6 +150,10 @@ TEST_CASE("pure-logic defaults used by tools and tests equal the declared keys")
   CHECK(clock.idle_timeout == c.get(keys::candle_idle_timeout));
   CHECK(limits.max_future_skew == c.get(keys::candle_max_future_skew));
   CHECK(static_cast<std::int64_t>(limits.max_payload_bytes) == c.get(keys::candle_max_payload_bytes));
+  // store_options too (candle-bench and the store tests open stores without a config).
+  const runtime::store_options store;
+  CHECK(std::chrono::duration_cast<std::chrono::nanoseconds>(store.retention).count() == c.get(keys::postgres_retention));
+  CHECK(static_cast<std::int64_t>(store.known_series) == c.get(keys::postgres_known_series));
 }
 
 TEST_CASE("log levels are set per component and malformed levels are config errors") {

@@ -74,9 +74,9 @@ TEST_CASE("nodes: one aligned row per node", "[console][render]") {
   REQUIRE(l.size() == 3);
   CHECK(l[0].starts_with("NODE"));
   check_aligned(l[0], l[1],
-                {{"NODE", "node-1"}, {"ROLES", "reader,http"}, {"CONSOLE", "10.0.0.1:4700"}, {"HTTP", "10.0.0.1:8080"}, {"UP", "1h02m"},
+                {{"NODE", "node-1"}, {"ROLES", "reader,http"}, {"CONSOLE", "10.0.0.1:4700"}, {"HTTP", "10.0.0.1:8080"}, {"UPTIME", "1h02m"},
                  {"PARTITIONS", "0,1"}, {"INTERVALS", "1s,1m"}, {"FAULTS", "no"}});
-  check_aligned(l[0], l[2], {{"NODE", "node-2"}, {"UP", "59s"}, {"PARTITIONS", "-"}, {"FAULTS", "yes"}});
+  check_aligned(l[0], l[2], {{"NODE", "node-2"}, {"UPTIME", "59s"}, {"PARTITIONS", "-"}, {"FAULTS", "yes"}});
   CHECK(render_answer("nodes", R"({"nodes":[]})") == "no nodes\n");
 }
 

@@ -1,8 +1,11 @@
 // The inspector's pure parts: the shared command table (did-you-mean, word splitting, argument
-// checks), symbol globs, and the JSON it answers with.
+// checks), symbol globs, the JSON it answers with, cluster answers merged from the members', and
+// the node actors' endpoints.
 #include <catch2/catch.hpp>
 
+#include "actors/cluster/endpoint.hpp"
 #include "actors/inspector/console_commands.hpp"
+#include "actors/inspector/inspector_merge.hpp"
 #include "actors/inspector/inspector_json.hpp"
 #include "messages/partition_snapshot.hpp"
 #include "messages/pipeline.hpp"
@@ -115,4 +118,86 @@ TEST_CASE("inspect_answer: live candles with their first and last events", "[ins
   CHECK(j["live"][0]["open"] == 10.5);
   CHECK(j["live"][0]["first_event"]["offset"] == 42);
   CHECK(j["live"][0]["first_event"]["time"] == "2026-05-28T20:27:00.005Z");
+}
+
+TEST_CASE("endpoints: host:port lists", "[inspector][cluster]") {
+  std::string host, error;
+  std::uint16_t port = 0;
+  CHECK(split_endpoint("127.0.0.1:18090", host, port));
+  CHECK((host == "127.0.0.1" && port == 18090));
+  CHECK(split_endpoint("[::1]:7", host, port));
+  CHECK((host == "::1" && port == 7));
+  CHECK_FALSE(split_endpoint("host", host, port));
+  CHECK_FALSE(split_endpoint(":80", host, port));
+  CHECK_FALSE(split_endpoint("h:0", host, port));
+  CHECK_FALSE(split_endpoint("h:65536", host, port));
+  CHECK_FALSE(split_endpoint("h:8x", host, port));
+  CHECK(parse_endpoints(" a:1 , b:2,,", error) == std::vector<std::string>{"a:1", "b:2"});
+  CHECK(error.empty());
+  CHECK(parse_endpoints("", error).empty());
+  CHECK(parse_endpoints("none", error).empty());
+  CHECK(parse_endpoints("a:1,b", error).empty());
+  CHECK(error == "'b' is not host:port");
+}
+
+namespace {
+console::member_answer answer(std::string node, nlohmann::json j) { return {std::move(node), {console_errc::none, {}, j.dump()}}; }
+console::member_answer refusal(std::string node, console_errc code, std::string why) { return {std::move(node), {code, std::move(why), {}}}; }
+} // namespace
+
+TEST_CASE("merge_answers: rows of every member together, down members and failures named", "[inspector][cluster]") {
+  member_info gone;
+  gone.name = "c";
+  gone.endpoint = "h:3";
+  gone.up = false;
+  auto r = console::merge_answers("nodes", {answer("b", {{"nodes", {{{"name", "b"}}}}}), answer("a", {{"nodes", {{{"name", "a"}}}}})}, {gone});
+  REQUIRE(r.code == console_errc::none);
+  auto j = nlohmann::json::parse(r.json);
+  REQUIRE(j["nodes"].size() == 3);
+  CHECK(j["nodes"][0]["name"] == "a");
+  CHECK(j["nodes"][0]["up"] == true);
+  CHECK(j["nodes"][2]["name"] == "c");
+  CHECK(j["nodes"][2]["up"] == false);
+
+  r = console::merge_answers("partitions",
+                             {answer("a", {{"partitions", {{{"partition", 2}}, {{"partition", 0}}}}}), answer("b", {{"partitions", {{{"partition", 1}}}}}),
+                              refusal("c", console_errc::unavailable, "member c did not answer")},
+                             {});
+  j = nlohmann::json::parse(r.json);
+  CHECK(j["partitions"][0]["partition"] == 0);
+  CHECK(j["partitions"][2]["partition"] == 2);
+  REQUIRE(j["errors"].size() == 1);
+  CHECK(j["errors"][0]["node"] == "c");
+
+  r = console::merge_answers("stats", {answer("a", console::stats_answer("a", {{"valid", 3u}})), answer("b", console::stats_answer("b", {{"valid", 4u}}))}, {});
+  j = nlohmann::json::parse(r.json);
+  CHECK(j["total"]["valid"] == 7);
+  CHECK(j["nodes"]["a"]["valid"] == 3);
+  CHECK(j["nodes"]["b"]["valid"] == 4);
+
+  r = console::merge_answers("actors",
+                             {answer("a", {{"actors", {{{"symbol", "B"}, {"interval", "1m"}}}}, {"total", 1}}),
+                              answer("b", {{"actors", {{{"symbol", "A"}, {"interval", "1m"}}}}, {"total", 5}})},
+                             {});
+  j = nlohmann::json::parse(r.json);
+  CHECK(j["total"] == 6);
+  CHECK(j["shown"] == 2);
+  CHECK(j["actors"][0]["symbol"] == "A");
+
+  r = console::merge_answers("cache", {refusal("a", console_errc::unavailable, "x")}, {});
+  CHECK(r.code == console_errc::unavailable);
+}
+
+TEST_CASE("merge_answers: the owner answers inspect, crash and checkpoint", "[inspector][cluster]") {
+  auto r = console::merge_answers("inspect", {refusal("a", console_errc::unknown_symbol, "no A"), answer("b", {{"node", "b"}})}, {});
+  CHECK(r.code == console_errc::none);
+  CHECK(nlohmann::json::parse(r.json)["node"] == "b");
+  r = console::merge_answers("inspect", {refusal("a", console_errc::unknown_symbol, "no A"), refusal("b", console_errc::unknown_symbol, "no B")}, {});
+  CHECK(r.code == console_errc::unknown_symbol);
+  r = console::merge_answers("crash", {refusal("a", console_errc::unknown_symbol, "no"), refusal("b", console_errc::not_allowed, "faults off")}, {});
+  CHECK(r.code == console_errc::not_allowed);
+  r = console::merge_answers("checkpoint", {refusal("a", console_errc::not_owned, "not here"), answer("b", {{"partition", 3}})}, {});
+  CHECK(r.code == console_errc::none);
+  r = console::merge_answers("checkpoint", {refusal("a", console_errc::not_owned, "not here")}, {});
+  CHECK(r.code == console_errc::not_owned);
 }

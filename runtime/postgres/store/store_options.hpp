@@ -1,7 +1,9 @@
 #pragma once
 // Tunables of candle_store. The storage ones (retention, premake, compression) are settings of the
 // shared database: every node applies its values when it opens the store, so the last node to
-// start wins. Keep them equal on all nodes (they come from the one config file).
+// start wins. Keep them equal on all nodes (they come from the one config file). The defaults
+// that are also config keys (postgres.retention, postgres.known-series) serve tools and tests that
+// open a store without a config; tests/unit/config_test.cpp names any drift from the keys.
 #include <chrono>
 #include <cstddef>
 

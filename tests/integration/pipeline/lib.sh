@@ -81,14 +81,14 @@ free_port() {
 }
 
 # start_node NAME PORT [FLAGS...]: starts a node in the background; its pid goes to node_pids and
-# to the variable pid_NAME, the port of its console inspector to console_NAME.
+# to the variable pid_NAME, the port of its node actor (cluster and console) to console_NAME.
 start_node() {
   local name="$1" port="$2"; shift 2
   local cport
   cport=$(free_port)
   # shellcheck disable=SC2046
   "$node_bin" --config "$repo/config/candlestream.conf" $(node_flags) --node.name="$name" --node.http-port="$port" \
-    --console.port="$cport" "$@" >>"$work/$name.log" 2>&1 &
+    --cluster.port="$cport" "$@" >>"$work/$name.log" 2>&1 &
   local pid=$!
   node_pids+=("$pid")
   printf -v "pid_${name//-/_}" '%s' "$pid"

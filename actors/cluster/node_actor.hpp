@@ -1,0 +1,58 @@
+#pragma once
+// The node actor: a node's face to the rest of the cluster and to candle-console, published on
+// cluster.host:cluster.port over CAF's middleman (docs/design.md §5, cluster membership).
+//
+// Membership: it joins through the configured seeds (re-trying every tick until a seed answers),
+// learns every member the seed knows and joins those too, so the cluster is a full mesh of node
+// actors. It monitors each member: with CAF's heartbeats on (cluster.heartbeat-interval,
+// cluster.connection-timeout) a dead, paused or cut-off member's handle goes down within the
+// connection timeout and the member is marked down. A restarted member (new node id, later
+// start time) joins again through its seeds and replaces the old entry; a member that went down
+// is re-tried every tick, so a healed link reconnects by itself. Every tick it also joins each
+// member again (its answer lists the members it knows: nodes that joined at the same moment learn
+// of each other that way). Every tick it reads this
+// node's partitions from the kafka_consumer actor and announces a change to every member.
+//
+// Keys held elsewhere: the directory delegates a lookup it cannot answer here; the node actor asks
+// every member's node actor (find_local, each with cluster.request-timeout) and answers with the
+// first that holds the key. Console commands go to the inspector, its child.
+//
+// Failure semantics: a member that does not answer in time is skipped for that request, never
+// waited for again; nothing here blocks an actor.
+#include <caf/stateful_actor.hpp>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "actors/cluster/endpoint.hpp"
+#include "actors/inspector/inspector_actor.hpp"
+#include "messages/protocols.hpp"
+
+namespace cs {
+
+struct node_actor_settings {
+  member_info self;               // name, endpoint, http, roles (handle and partitions: filled here)
+  std::vector<std::string> seeds; // host:port of node actors to join through (this node's own is skipped)
+  duration_ns timeout = 0;        // of each request to another node
+  duration_ns tick = 0;           // announce partitions, re-try seeds
+  inspector_settings inspector;
+};
+
+struct node_actor_state {
+  struct member {
+    member_info info;
+    node_hdl handle;
+  };
+  member_info self;
+  std::map<std::string, member> members; // by name, this node excluded
+  std::set<std::string> connecting;      // endpoints with a connect or join in flight
+  static inline const char* name = "node";
+};
+
+node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> self, node_actor_settings settings,
+                                   inspector_peers peers);
+
+} // namespace cs

@@ -1,0 +1,51 @@
+#include "node_cluster.hpp"
+
+#include <caf/io/middleman.hpp>
+#include <caf/send.hpp>
+
+#include <chrono>
+
+#include "actors/cluster/node_actor.hpp"
+
+namespace cs::node {
+
+node_cluster start_node_cluster(caf::actor_system& sys, const runtime::config& cfg, node_pipeline& pipeline,
+                                const std::string& http_address, const std::vector<std::string>& seeds) {
+  using namespace runtime::keys;
+  node_cluster out;
+  out.port = static_cast<std::uint16_t>(cfg.get(cluster_port));
+  if (out.port == 0) return out;
+  const auto& host = cfg.get(cluster_host);
+  out.endpoint = host + ":" + std::to_string(out.port);
+  const auto& name = cfg.get(node_name);
+  const std::vector<std::string> roles{"reader", "gateway", "cache", "publisher", "db_writer", "live_push"};
+  const auto started = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+
+  node_actor_settings ns;
+  ns.self.name = name;
+  ns.self.endpoint = out.endpoint;
+  ns.self.http = http_address;
+  ns.self.roles = roles;
+  ns.self.started_at = started;
+  ns.seeds = seeds;
+  ns.timeout = cfg.get(cluster_request_timeout);
+  ns.tick = cfg.get(cluster_gossip_interval);
+  ns.inspector.identity = {name, roles, out.endpoint, http_address, cfg.get(candle_intervals), cfg.get(node_faults), started};
+  ns.inspector.timeout = ns.timeout;
+  inspector_peers peers{pipeline.directory(), pipeline.cache(), pipeline.consumer(), [&pipeline] {
+                          std::vector<console::partition_log> logs;
+                          for (const auto& v : pipeline.partition_views()) logs.push_back({v.partition, v.paused, v.high_watermark});
+                          return logs;
+                        }, {}};
+  auto hdl = sys.spawn(node_actor, ns, peers);
+  if (auto published = sys.middleman().publish(hdl, out.port, host.c_str(), true); !published) {
+    out.error = "cannot publish the node actor on " + out.endpoint + ": " + sys.render(published.error());
+    caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
+    return out;
+  }
+  caf::anon_send(pipeline.directory(), cluster_atom::value, hdl);
+  out.actor = caf::actor_cast<caf::actor>(hdl);
+  return out;
+}
+
+} // namespace cs::node
