@@ -59,23 +59,30 @@ node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> 
     return true;
   };
 
-  // Joins through a member's handle: it answers with every member it knows, and this node joins
-  // those it did not know too. The function refers to itself through a weak pointer: the
-  // behaviour below holds the only strong one, so nothing outlives the actor.
+  // join: asks a node over a connection of this node's own; it answers with itself first, then
+  // every member it knows. The answering node is learnt; the others are reached by connecting to
+  // their endpoints, never through the answering node's view: a member this node saw go down
+  // comes back only when this node reaches it itself (a third node may not have noticed yet, and
+  // a handle relayed through it would look alive while the member is paused or cut off).
+  // connect: opens (or reuses) the connection to an endpoint, then joins.
+  // The two refer to each other through weak pointers: the behaviour below holds the only
+  // strong ones, so nothing outlives the actor.
   auto join = std::make_shared<std::function<void(node_hdl, std::string)>>();
-  *join = [=, weak = std::weak_ptr(join)](node_hdl peer, std::string endpoint) {
+  auto connect = std::make_shared<std::function<void(const std::string&)>>();
+  *join = [=, weak_connect = std::weak_ptr(connect)](node_hdl peer, std::string endpoint) {
     self->request(peer, timeout, join_atom::value, self->state.self)
       .then(
         [=](std::vector<member_info>& members) {
           self->state.connecting.erase(endpoint);
-          for (auto& m : members) {
-            auto handle = caf::actor_cast<node_hdl>(m.handle);
-            const auto ep = m.endpoint;
-            if (learn(std::move(m)) && handle != peer)
-              if (auto again = weak.lock()) {
-                self->state.connecting.insert(ep);
-                (*again)(handle, ep);
-              }
+          if (members.empty()) return;
+          learn(std::move(members.front()));
+          for (std::size_t i = 1; i < members.size(); ++i) {
+            const auto& m = members[i];
+            if (m.name == self->state.self.name || self->state.connecting.count(m.endpoint)) continue;
+            auto it = self->state.members.find(m.name);
+            const bool known = it != self->state.members.end() && it->second.info.started_at >= m.started_at;
+            if (known) continue; // up, or down and re-tried by the tick
+            if (auto c = weak_connect.lock()) (*c)(m.endpoint);
           }
         },
         [=](caf::error& e) {
@@ -83,8 +90,7 @@ node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> 
           runtime::log_debug(component, "joining through " + endpoint + " failed: " + caf::to_string(e));
         });
   };
-
-  auto connect = [=](const std::string& endpoint) {
+  *connect = [=, weak_join = std::weak_ptr(join)](const std::string& endpoint) {
     std::string host;
     std::uint16_t port = 0;
     if (!split_endpoint(endpoint, host, port)) return; // checked when the config was read
@@ -95,14 +101,14 @@ node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> 
         [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>& ifs) {
           if (!ptr || !self->home_system().assignable<node_hdl>(ifs)) {
             self->state.connecting.erase(endpoint);
-            runtime::log_warn(component, "seed " + endpoint + " is not a candlestream node (or of an incompatible build)");
+            runtime::log_warn(component, endpoint + " is not a candlestream node (or of an incompatible build)");
             return;
           }
-          (*join)(caf::actor_cast<node_hdl>(std::move(ptr)), endpoint);
+          if (auto j = weak_join.lock()) (*j)(caf::actor_cast<node_hdl>(std::move(ptr)), endpoint);
         },
         [=](caf::error& e) {
           self->state.connecting.erase(endpoint);
-          runtime::log_debug(component, "seed " + endpoint + " unreachable: " + caf::to_string(e));
+          runtime::log_debug(component, endpoint + " unreachable: " + caf::to_string(e));
         });
   };
 
@@ -178,7 +184,7 @@ node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> 
         if (m.info.up) wanted.erase(m.info.endpoint);
       wanted.erase(self->state.self.endpoint);
       for (const auto& endpoint : wanted)
-        if (!self->state.connecting.count(endpoint)) connect(endpoint);
+        if (!self->state.connecting.count(endpoint)) (*connect)(endpoint);
       // Anti-entropy: two nodes that joined through the same seed at the same moment learn of
       // each other only from a member that knows both; asking every member each tick closes that.
       for (auto* m : up_members()) {

@@ -3,8 +3,9 @@
 // cluster.host:cluster.port over CAF's middleman (docs/design.md §5, cluster membership).
 //
 // Membership: it joins through the configured seeds (re-trying every tick until a seed answers),
-// learns every member the seed knows and joins those too, so the cluster is a full mesh of node
-// actors. It monitors each member: with CAF's heartbeats on (cluster.heartbeat-interval,
+// and connects to every member the seed knows and joins it too, so the cluster is a full mesh of
+// node actors, each link direct (a member is never learnt from a third node's view: a member seen
+// going down comes back only when this node reaches it again). It monitors each member: with CAF's heartbeats on (cluster.heartbeat-interval,
 // cluster.connection-timeout) a dead, paused or cut-off member's handle goes down within the
 // connection timeout and the member is marked down. A restarted member (new node id, later
 // start time) joins again through its seeds and replaces the old entry; a member that went down

@@ -23,6 +23,7 @@
 #include "actors/http_gateway/server_settings.hpp"
 #include "actors/http_gateway/http_listener.hpp"
 #include "actors/cluster/endpoint.hpp"
+#include "actors/cluster/roles.hpp"
 #include "actors/live_push/live_hub.hpp"
 #include "actors/live_push/ws_server.hpp"
 #include "live_history.hpp"
@@ -100,10 +101,15 @@ int main(int argc, char** argv) {
   cs::runtime::log_info(component, "starting " + name + " with config:\n" + cfg.dump());
 
   // Seeds are checked before anything starts: a typo is a usage error, not a silent loner.
-  std::string seeds_error;
+  std::string seeds_error, roles_error;
   const auto seeds = cs::parse_endpoints(cfg.get(cs::runtime::keys::cluster_seeds), seeds_error);
   if (!seeds_error.empty()) {
     std::cerr << "candle-node: cluster.seeds: " << seeds_error << "\n";
+    return exit_usage;
+  }
+  const auto roles = cs::parse_roles(cfg.get(cs::runtime::keys::node_roles), roles_error);
+  if (!roles_error.empty()) {
+    std::cerr << "candle-node: node.roles: " << roles_error << "\n";
     return exit_usage;
   }
   node_caf_config caf_cfg(cfg.get(cs::runtime::keys::node_worker_threads), cfg.get(cs::runtime::keys::node_work_stealing),
@@ -128,7 +134,8 @@ int main(int argc, char** argv) {
     [](const std::string&) { escalate(); },
     metrics_on ? &metrics.registry() : nullptr);
   try {
-    pipeline.start();
+    // A gateway-only node never joins the consumer group: it reads no partition.
+    if (roles.aggregate) pipeline.start();
   } catch (const std::exception& e) {
     cs::runtime::log_error(component, std::string("cannot start the pipeline: ") + e.what());
     return 1;
@@ -168,18 +175,19 @@ int main(int argc, char** argv) {
     cs::runtime::log_error(component, "live hub failed: " + caf::to_string(reason));
     escalate();
   });
-  server.on_websocket("/ws", [&ws](socket_t sock) { ws.adopt(sock); });
+  // An aggregate-only node serves health, metrics and debug only (the read API answers 404).
+  if (roles.gateway) server.on_websocket("/ws", [&ws](socket_t sock) { ws.adopt(sock); });
   if (metrics_on) {
     metrics.attach(system, pipeline, deps);
     metrics.attach_ws(ws);
     gs.metrics = &metrics.registry();
   }
   cs::gateway::http_gateway gateway(system, pipeline.directory(), pipeline.cache(), gs);
-  gateway.install(server);
+  if (roles.gateway) gateway.install(server);
 
   // The node actor: this node's face to the other nodes and to candle-console. Like the
   // pipeline's singletons, its failure escalates.
-  auto cluster = cs::node::start_node_cluster(system, cfg, pipeline, host + ":" + std::to_string(port), seeds);
+  auto cluster = cs::node::start_node_cluster(system, cfg, pipeline, host + ":" + std::to_string(port), seeds, roles);
   if (!cluster.error.empty()) {
     cs::runtime::log_error(component, cluster.error);
     ws.stop();

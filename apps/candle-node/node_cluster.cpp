@@ -10,7 +10,7 @@
 namespace cs::node {
 
 node_cluster start_node_cluster(caf::actor_system& sys, const runtime::config& cfg, node_pipeline& pipeline,
-                                const std::string& http_address, const std::vector<std::string>& seeds) {
+                                const std::string& http_address, const std::vector<std::string>& seeds, const cs::node_roles& node_roles) {
   using namespace runtime::keys;
   node_cluster out;
   out.port = static_cast<std::uint16_t>(cfg.get(cluster_port));
@@ -18,7 +18,7 @@ node_cluster start_node_cluster(caf::actor_system& sys, const runtime::config& c
   const auto& host = cfg.get(cluster_host);
   out.endpoint = host + ":" + std::to_string(out.port);
   const auto& name = cfg.get(node_name);
-  const std::vector<std::string> roles{"reader", "gateway", "cache", "publisher", "db_writer", "live_push"};
+  const auto roles = node_roles.names();
   const auto started = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 
   node_actor_settings ns;

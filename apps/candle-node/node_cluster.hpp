@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/cluster/roles.hpp"
 #include "node_pipeline.hpp"
 #include "runtime/config/config.hpp"
 
@@ -22,6 +23,6 @@ struct node_cluster {
 // `http_address` is this node's HTTP host:port; `seeds` come checked (parse_endpoints). The
 // directory is told to ask the node actor for keys held elsewhere.
 node_cluster start_node_cluster(caf::actor_system& sys, const runtime::config& cfg, node_pipeline& pipeline,
-                                const std::string& http_address, const std::vector<std::string>& seeds);
+                                const std::string& http_address, const std::vector<std::string>& seeds, const cs::node_roles& roles);
 
 } // namespace cs::node

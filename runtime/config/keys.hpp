@@ -51,6 +51,7 @@ inline const duration_key node_dependency_timeout{"node.dependency-timeout", "2s
 inline const integer_key node_worker_threads{"node.worker-threads", "0", "CAF scheduler threads (0: one per core; CAF's own default of at least 4 puts idle workers beside busy ones on a 2-core host)", {0, 256}};
 inline const boolean_key node_work_stealing{"node.work-stealing", "false", "CAF's work-stealing scheduler, whose idle workers poll the busy ones' queues (false: work sharing, one queue, idle workers sleep)"};
 inline const boolean_key node_metrics{"node.metrics", "true", "serve Prometheus metrics at GET /metrics (false: 404, and nothing is recorded for them)"};
+inline const text_key node_roles{"node.roles", "aggregate,gateway", "what this node does: aggregate (consume the events topic, own candle actors, checkpoint), gateway (serve the read API, /ws and the chart), or both; a gateway-only node consumes nothing and answers from the other nodes' actors and the shared stores"};
 inline const boolean_key node_faults{"node.faults", "false", "enable fault injection (POST /debug/crash) for tests; never in production"};
 inline const boolean_key node_fault_revoke_checkpoint{"node.fault-revoke-checkpoint", "false", "fault injection (needs node.faults): every final checkpoint on an orderly revoke fails"};
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/cluster/endpoint.hpp"
+#include "actors/cluster/roles.hpp"
 #include "actors/inspector/console_commands.hpp"
 #include "actors/inspector/inspector_merge.hpp"
 #include "actors/inspector/inspector_json.hpp"
@@ -200,4 +201,20 @@ TEST_CASE("merge_answers: the owner answers inspect, crash and checkpoint", "[in
   CHECK(r.code == console_errc::none);
   r = console::merge_answers("checkpoint", {refusal("a", console_errc::not_owned, "not here")}, {});
   CHECK(r.code == console_errc::not_owned);
+}
+
+TEST_CASE("roles: aggregate, gateway, all", "[cluster]") {
+  std::string error;
+  auto r = parse_roles("aggregate, gateway", error);
+  CHECK((error.empty() && r.aggregate && r.gateway));
+  r = parse_roles("gateway", error);
+  CHECK((error.empty() && !r.aggregate && r.gateway));
+  CHECK(r.names() == std::vector<std::string>{"gateway"});
+  r = parse_roles("all", error);
+  CHECK((r.aggregate && r.gateway));
+  parse_roles("gateway,cook", error);
+  CHECK(error == "unknown role 'cook' (roles: aggregate, gateway, all)");
+  error.clear();
+  parse_roles(" , ", error);
+  CHECK(error == "no role (roles: aggregate, gateway, all)");
 }

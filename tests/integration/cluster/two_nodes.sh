@@ -2,7 +2,8 @@
 # Two nodes form a cluster through a seed (issue: cluster; the console's cross-node answers): each
 # learns the other; a console connected to node A answers for both (nodes, partitions, stats,
 # actors) and inspects and checkpoints what node B owns; node A's HTTP API answers the live candle
-# of a symbol node B owns with node B's values, and its WebSocket pushes that symbol's updates. Then node B is killed (-9): node A marks it down
+# of a symbol node B owns with node B's values, and its WebSocket pushes that symbol's updates; a
+# gateway-only node C reads nothing and answers both. Then node B is killed (-9): node A marks it down
 # within seconds and takes its partitions; B's symbols answer on A; B restarted (a new CAF node id)
 # joins again; B paused past the heartbeat timeout is marked down and, resumed, found again; the
 # candles in PostgreSQL equal the offline reference.
@@ -92,10 +93,26 @@ events=$((events + $(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$work/feed-live.log"))
 wait_committed "$events" 60 "$pa" "$pb"
 log "node A's WebSocket pushes node B's live candles"
 
+# A gateway-only node (node.roles=gateway) joins: it reads no partition and answers both
+# aggregating nodes' live candles with their values.
+pc=$(free_port)
+start_node node-c "$pc" --node.roles=gateway --cluster.seeds="127.0.0.1:$ca"
+wait_members "a:True b:True c:True" 15
+for s in "$sym_a" "$sym_b"; do
+  url="api/v1/candles/live?symbol=$s&interval=1m"
+  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$pc/$url" >/dev/null && break; sleep 0.2; done
+  live_c=$(curl -fs "http://127.0.0.1:$pc/$url") || fail "the gateway node does not answer $url"
+  live_owner=$(curl -fs "http://127.0.0.1:$pa/$url") || fail "node A does not answer $url"
+  [[ "$live_c" == "$live_owner" ]] || fail "$url: the gateway node answers $live_c, node A $live_owner"
+done
+(($(stats_count "$pc") == 0)) || fail "the gateway-only node reads $(stats_count "$pc") partitions"
+wait_settled 8 "$pa" "$pb"
+log "gateway-only node C reads nothing and answers A's and B's live candles"
+
 # Node B dies: A notices, takes its partitions, answers for its symbols.
 kill -9 "$pid_node_b"; wait "$pid_node_b" 2>/dev/null || true
 t0=$SECONDS
-wait_members "a:True b:False" 15
+wait_members "a:True b:False c:True" 15
 log "node B down in node A's view after $((SECONDS - t0)) s"
 deadline=$((SECONDS + 60))
 until [[ "$(stats_count "$pa")" == 8 ]]; do
@@ -109,7 +126,7 @@ curl -fs "http://127.0.0.1:$pa/api/v1/candles/live?symbol=$sym_b&interval=1m" >/
 # Node B again (a new node id): it joins, the group rebalances, nothing lost or doubled.
 start_node node-b "$pb" --cluster.seeds="127.0.0.1:$ca"
 t0=$SECONDS
-wait_members "a:True b:True" 20
+wait_members "a:True b:True c:True" 20
 log "node B rejoined after $((SECONDS - t0)) s"
 wait_settled 8 "$pa" "$pb"
 
@@ -118,12 +135,12 @@ wait_settled 8 "$pa" "$pb"
 # rejoins the group, as pipeline.takeover_fencing checks; nothing may be lost or doubled).
 kill -STOP "$pid_node_b"
 t0=$SECONDS
-wait_members "a:True b:False" 15
+wait_members "a:True b:False c:True" 15
 log "paused node B down in node A's view after $((SECONDS - t0)) s"
 sleep 2
 kill -CONT "$pid_node_b"
 t0=$SECONDS
-wait_members "a:True b:True" 20
+wait_members "a:True b:True c:True" 20
 log "resumed node B up again after $((SECONDS - t0)) s"
 wait_settled 8 "$pa" "$pb"
 feed --symbols 24 --count 10000 --rate 10000 --seed 22 >"$work/feed2.log" 2>&1 || fail "feed2: $(tail -5 "$work/feed2.log")"
