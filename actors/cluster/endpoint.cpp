@@ -18,25 +18,31 @@ bool split_endpoint(const std::string& endpoint, std::string& host, std::uint16_
   return true;
 }
 
-std::vector<std::string> parse_endpoints(const std::string& list, std::string& error) {
+std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
-  if (list == "none") return out;
   std::size_t from = 0;
-  while (from <= list.size()) {
-    auto to = list.find(',', from);
-    if (to == std::string::npos) to = list.size();
-    auto item = list.substr(from, to - from);
+  while (from <= text.size()) {
+    auto to = text.find(',', from);
+    if (to == std::string::npos) to = text.size();
+    auto item = text.substr(from, to - from);
     item.erase(0, item.find_first_not_of(' '));
     item.erase(item.find_last_not_of(' ') + 1);
     from = to + 1;
-    if (item.empty()) continue;
+    if (!item.empty()) out.push_back(std::move(item));
+  }
+  return out;
+}
+
+std::vector<std::string> parse_endpoints(const std::string& list, std::string& error) {
+  if (list == "none") return {};
+  auto out = split_list(list);
+  for (const auto& item : out) {
     std::string host;
     std::uint16_t port = 0;
     if (!split_endpoint(item, host, port)) {
       error = "'" + item + "' is not host:port";
       return {};
     }
-    out.push_back(std::move(item));
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "actors/cluster/roles.hpp"
 
+#include "actors/cluster/endpoint.hpp"
+
 namespace cs {
 
 std::vector<std::string> node_roles::names() const {
@@ -11,15 +13,7 @@ std::vector<std::string> node_roles::names() const {
 
 node_roles parse_roles(const std::string& text, std::string& error) {
   node_roles r;
-  std::size_t from = 0;
-  while (from <= text.size()) {
-    auto to = text.find(',', from);
-    if (to == std::string::npos) to = text.size();
-    auto item = text.substr(from, to - from);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    from = to + 1;
-    if (item.empty()) continue;
+  for (const auto& item : split_list(text)) {
     if (item == "aggregate") r.aggregate = true;
     else if (item == "gateway") r.gateway = true;
     else if (item == "all") r.aggregate = r.gateway = true;
