@@ -35,8 +35,8 @@ node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> 
     return out;
   };
 
-  // Learns (or re-learns) a member; true when it is new to this node, which then joins it too so
-  // that it learns this node.
+  // Learns (or re-learns) a member from what it says of itself (its join, or its answer to this
+  // node's); true when it is new to this node or came back.
   auto learn = [=](member_info info) -> bool {
     if (info.name == self->state.self.name) {
       if (info.started_at != self->state.self.started_at)
