@@ -28,6 +28,11 @@ find_library(CAF_CORE_LIB caf_core REQUIRED)
 find_library(CAF_IO_LIB caf_io REQUIRED)
 add_library(caf INTERFACE)
 target_link_libraries(caf INTERFACE ${CAF_IO_LIB} ${CAF_CORE_LIB} Threads::Threads)
+# Node-to-node TLS (cluster.tls). Our own code calls libssl/libcrypto too (actors/cluster/openssl_error_queue.cpp).
+find_library(CAF_OPENSSL_LIB caf_openssl REQUIRED)
+add_library(caf_openssl INTERFACE)
+find_package(OpenSSL REQUIRED)
+target_link_libraries(caf_openssl INTERFACE ${CAF_OPENSSL_LIB} caf OpenSSL::SSL OpenSSL::Crypto ${CMAKE_DL_LIBS})
 
 # Debian builds cpp-httplib as a shared library (its header declares, the .so defines).
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

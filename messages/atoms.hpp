@@ -45,6 +45,7 @@ using checkpoint_atom = caf::atom_constant<caf::atom("checkpoint")>; // reader: 
 using join_atom = caf::atom_constant<caf::atom("join")>;           // node actor: a node joins the cluster
 using members_atom = caf::atom_constant<caf::atom("members")>;     // node actor: the members it knows
 using owners_atom = caf::atom_constant<caf::atom("owners")>;       // node actor: a member's partitions changed
+using where_atom = caf::atom_constant<caf::atom("where")>;         // directory/node actor: who reads a key's partition
 using find_local_atom = caf::atom_constant<caf::atom("findlocal")>; // directory/node actor: this node's actor of a key
 using cluster_atom = caf::atom_constant<caf::atom("cluster")>;     // directory: the node actor to ask for other nodes' keys
 

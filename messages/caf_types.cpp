@@ -42,6 +42,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<interval>>("std::vector<cs::interval>");
   cfg.add_message_type<member_info>("cs::member_info");
   cfg.add_message_type<std::vector<member_info>>("std::vector<cs::member_info>");
+  cfg.add_message_type<key_owner>("cs::key_owner");
   cfg.add_message_type<std::vector<std::int32_t>>("std::vector<int32_t>");
   // Handles that cross nodes: another node's answer to "which actor holds this key?"
   // (node_actor.hpp), a live hub that watches a candle actor on another node.

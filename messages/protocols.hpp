@@ -70,6 +70,7 @@ using node_hdl = caf::typed_actor<
   caf::replies_to<members_atom>::with<std::vector<member_info>>,                 // this node and every member it knows
   // Asked by this node's directory for a key it does not hold: the first member that does.
   caf::replies_to<lookup_atom, candle_key>::with<std::vector<candle_actor_hdl>>,
+  caf::replies_to<where_atom, candle_key>::with<key_owner>,                      // who reads the key's partition
   caf::reacts_to<tick_atom>>;                                                    // announce, re-join seeds
 
 // (symbol, interval) -> candle actor, filled by the partition readers (actors/cluster/).
@@ -80,6 +81,9 @@ using directory_hdl = caf::typed_actor<
   // This node's actor of the key, else (with a node actor set) another member's; empty when unknown.
   caf::replies_to<lookup_atom, candle_key>::with<std::vector<candle_actor_hdl>>,
   caf::replies_to<find_local_atom, candle_key>::with<std::vector<candle_actor_hdl>>, // this node's only
+  // After a lookup found nothing: who reads the key's partition (the node actor's view; unknown
+  // without a cluster), so a gateway can tell an unknown key from an unreachable owner.
+  caf::replies_to<where_atom, candle_key>::with<key_owner>,
   caf::reacts_to<cluster_atom, node_hdl>,                                         // ask it for other nodes' keys
   // Keys whose symbol matches a glob (* and ?) and whose interval is one of a list (empty: any),
   // in key order, at most `limit` of them, and how many matched in all.

@@ -7,6 +7,8 @@
 #include "runtime/log/log.hpp"
 #include "runtime/postgres/store/candle_store.hpp"
 #include "runtime/redis/candle_l2.hpp"
+#include "runtime/redis/client.hpp"
+#include "runtime/redis/cluster_client.hpp"
 
 namespace cs {
 namespace {
@@ -24,25 +26,37 @@ using cache::block_end;
 using cache::block_index;
 using cache::block_start;
 
+// A connection to L2 as configured: the single Redis, or the Redis Cluster (slot table discovered).
+runtime::result<std::unique_ptr<runtime::redis_commands>, runtime::redis_error> connect_l2(const loader_config& cfg) {
+  runtime::redis_options o;
+  o.host = cfg.redis_host;
+  o.port = cfg.redis_port;
+  o.connect_timeout = o.command_timeout = std::chrono::milliseconds(500);
+  if (cfg.redis_cluster_nodes.empty()) {
+    auto c = runtime::redis_client::connect(o);
+    if (!c) return c.error();
+    return std::unique_ptr<runtime::redis_commands>(std::make_unique<runtime::redis_client>(std::move(*c)));
+  }
+  auto c = runtime::redis_cluster_client::connect({cfg.redis_cluster_nodes, o});
+  if (!c) return c.error();
+  return std::unique_ptr<runtime::redis_commands>(std::make_unique<runtime::redis_cluster_client>(std::move(*c)));
+}
+
 // The connected Redis client, or nullptr while Redis is down (then retried after a backoff).
-runtime::redis_client* redis(self_ptr self, const loader_config& cfg) {
+runtime::redis_commands* redis(self_ptr self, const loader_config& cfg) {
   auto& st = self->state;
   if (!cfg.l2_enabled) return nullptr;
   if (st.redis && st.redis->connected()) return st.redis.get();
   const auto now = std::chrono::steady_clock::now();
   if (now < st.redis_retry_at) return nullptr;
-  runtime::redis_options o;
-  o.host = cfg.redis_host;
-  o.port = cfg.redis_port;
-  o.connect_timeout = o.command_timeout = std::chrono::milliseconds(500);
-  auto c = runtime::redis_client::connect(o);
+  auto c = connect_l2(cfg);
   if (!c) {
     st.redis_retry_at = now + cfg.redis_retry;
     runtime::log_warn(component, "L2 unavailable: " + c.error().reason + "; serving from L1 and PostgreSQL");
     return nullptr;
   }
   if (st.redis) runtime::log_info(component, "L2 reconnected");
-  st.redis = std::make_unique<runtime::redis_client>(std::move(*c));
+  st.redis = std::move(*c);
   return st.redis.get();
 }
 

@@ -3,7 +3,8 @@
 // from L2 (Redis) and, where L2 misses, from PostgreSQL, and writes final spans to L2. Detached,
 // so a slow Redis or PostgreSQL stalls only the requests it serves; the cache actor keeps a pool
 // of them and never blocks. A Redis failure is an L2 miss (counted), then reconnects after a
-// backoff; a PostgreSQL failure fails the request with pipeline_errc::store_unavailable.
+// backoff; a PostgreSQL failure fails the request with pipeline_errc::store_unavailable. L2 is a
+// single Redis or a Redis Cluster (redis_cluster_nodes), through the same runtime::redis_commands.
 #include <caf/stateful_actor.hpp>
 
 #include <chrono>
@@ -14,12 +15,13 @@
 #include "messages/cache_messages.hpp"
 #include "messages/protocols.hpp"
 #include "messages/series_info.hpp"
+#include "runtime/redis/cluster_slots.hpp"
 
 namespace cs {
 
 namespace runtime {
 class candle_store;
-class redis_client;
+class redis_commands;
 } // namespace runtime
 
 // Final candles of key in [from, min(to, complete_to)), the oldest or newest `limit`;
@@ -45,6 +47,8 @@ struct loader_config {
   bool l2_enabled = false; // set by the node from cache.l2-enabled
   std::string redis_host;
   std::uint16_t redis_port = 0;
+  // Seeds of a Redis Cluster (redis.cluster-nodes); empty: the single Redis at redis_host:redis_port.
+  std::vector<runtime::redis_node_address> redis_cluster_nodes;
   std::chrono::seconds l2_ttl{0}; // set by the node from cache.l2-ttl
   std::int64_t l2_keep_blocks = 0;
   std::chrono::milliseconds redis_retry{1000}; // also how often an unopened candle store is tried again
@@ -59,7 +63,7 @@ struct cache_loader_state {
   cache_loader_state();
   ~cache_loader_state();
   std::unique_ptr<runtime::candle_store> store;
-  std::unique_ptr<runtime::redis_client> redis;
+  std::unique_ptr<runtime::redis_commands> redis;
   std::chrono::steady_clock::time_point redis_retry_at{};
   std::chrono::steady_clock::time_point store_retry_at{};
   static inline const char* name = "cache_loader";

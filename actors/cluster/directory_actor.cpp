@@ -45,6 +45,10 @@ directory_hdl::behavior_type directory_actor(directory_hdl::stateful_pointer<dir
       if (auto it = self->state.keys.find(key); it != self->state.keys.end()) out.push_back(it->second.handle);
       return out;
     },
+    [=](where_atom a, const candle_key& key) -> caf::result<key_owner> {
+      if (!self->state.cluster) return key_owner{};
+      return self->delegate(self->state.cluster, a, key);
+    },
     [=](cluster_atom, const node_hdl& node) { self->state.cluster = node; },
     [=](list_atom, const std::string& glob, const std::vector<interval>& intervals, std::uint64_t limit) {
       // A walk over every key: for the console, not for a hot path. The literal prefix of the

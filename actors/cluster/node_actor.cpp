@@ -1,13 +1,13 @@
 #include "actors/cluster/node_actor.hpp"
 
 #include <caf/all.hpp>
-#include <caf/io/middleman.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 
+#include "actors/cluster/key_owner.hpp"
+#include "actors/cluster/transport.hpp"
+#include "runtime/kafka/partitioner.hpp"
 #include "runtime/log/log.hpp"
 
 namespace cs {
@@ -25,7 +25,6 @@ node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> 
   self->state.self.up = true;
   peers.node = caf::actor_cast<node_hdl>(self);
   auto inspector = self->spawn<caf::linked>(inspector_actor, settings.inspector, peers);
-  const auto consumer = peers.consumer;
   const auto directory = peers.directory;
 
   auto up_members = [=] {
@@ -55,7 +54,7 @@ node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> 
     runtime::log_info(component, "member " + info.name + " at " + info.endpoint + " is up (partitions: " +
                                    std::to_string(info.partitions.size()) + ")");
     auto name = info.name; // the right side is evaluated first and moves info out
-    self->state.members[name] = {std::move(info), handle};
+    self->state.members[name] = {std::move(info), handle, {}, true};
     return true;
   };
 
@@ -95,7 +94,7 @@ node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> 
     std::uint16_t port = 0;
     if (!split_endpoint(endpoint, host, port)) return; // checked when the config was read
     self->state.connecting.insert(endpoint);
-    auto mm = self->home_system().middleman().actor_handle();
+    auto mm = connector(self->home_system());
     self->request(mm, timeout, caf::connect_atom::value, host, port)
       .then(
         [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>& ifs) {
@@ -116,6 +115,7 @@ node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> 
     for (auto& [name, m] : self->state.members) {
       if (!m.info.up || m.handle.address() != dm.source) continue;
       m.info.up = false;
+      m.last_partitions = std::move(m.info.partitions);
       m.info.partitions.clear();
       runtime::log_warn(component, "member " + name + " at " + m.info.endpoint + " is down: " + caf::to_string(dm.reason));
       return;
@@ -147,34 +147,43 @@ node_hdl::behavior_type node_actor(node_hdl::stateful_pointer<node_actor_state> 
       auto rp = self->make_response_promise<std::vector<candle_actor_hdl>>();
       auto remaining = std::make_shared<std::size_t>(members.size());
       for (auto* m : members) {
+        // By name: the member may be gone from the map (or replaced) when the answer comes.
+        auto answered = [=, name = m->info.name](bool ok) {
+          if (auto it = self->state.members.find(name); it != self->state.members.end()) it->second.answering = ok;
+        };
         self->request(m->handle, timeout, find_local_atom::value, key)
           .then(
             [=](std::vector<candle_actor_hdl>& found) mutable {
+              answered(true);
               if (!found.empty() && rp.pending()) rp.deliver(std::move(found));
               if (--*remaining == 0 && rp.pending()) rp.deliver(std::vector<candle_actor_hdl>{});
             },
             [=](caf::error&) mutable {
+              answered(false);
               if (--*remaining == 0 && rp.pending()) rp.deliver(std::vector<candle_actor_hdl>{});
             });
       }
       return rp;
     },
+    [=](where_atom, const candle_key& key) {
+      if (settings.partition_count <= 0) return key_owner{};
+      const auto partition = runtime::kafka_partition_for_key(key.symbol, settings.partition_count);
+      std::vector<member_view> views;
+      for (const auto& [name, m] : self->state.members)
+        views.push_back({name, m.info.up, m.answering, m.info.up ? m.info.partitions : m.last_partitions});
+      return locate_owner(partition, {self->state.self.name, true, true, self->state.self.partitions}, views);
+    },
     [=](tick_atom) {
       self->delayed_send(self, tick, tick_atom::value);
-      // This node's partitions, announced when they changed.
-      self->request(consumer, timeout, stats_atom::value)
-        .then(
-          [=](const std::string& stats) {
-            std::vector<std::int32_t> partitions;
-            auto readers = nlohmann::json::parse(stats, nullptr, false);
-            if (readers.is_array())
-              for (const auto& r : readers) partitions.push_back(r.value("partition", std::int32_t{-1}));
-            std::sort(partitions.begin(), partitions.end());
-            if (partitions == self->state.self.partitions) return;
-            self->state.self.partitions = partitions;
-            for (auto* m : up_members()) self->send(m->handle, owners_atom::value, self->state.self.name, partitions);
-          },
-          [=](caf::error&) {});
+      // This node's partitions (the poll thread's assignment), announced when they changed.
+      std::vector<std::int32_t> partitions;
+      if (peers.partition_logs)
+        for (const auto& log : peers.partition_logs()) partitions.push_back(log.partition);
+      std::sort(partitions.begin(), partitions.end());
+      if (partitions != self->state.self.partitions) {
+        self->state.self.partitions = partitions;
+        for (auto* m : up_members()) self->send(m->handle, owners_atom::value, self->state.self.name, partitions);
+      }
       // Seeds not (or no longer) reached, and members that went down: a cut link heals without a
       // seed in between (a dead member costs one refused connect per tick).
       std::set<std::string> wanted(settings.seeds.begin(), settings.seeds.end());

@@ -12,11 +12,13 @@
 // is re-tried every tick, so a healed link reconnects by itself. Every tick it also joins each
 // member again (its answer lists the members it knows: nodes that joined at the same moment learn
 // of each other that way). Every tick it reads this
-// node's partitions from the kafka_consumer actor and announces a change to every member.
+// node's partitions (the poll thread's assignment) and announces a change to every member.
 //
 // Keys held elsewhere: the directory delegates a lookup it cannot answer here; the node actor asks
 // every member's node actor (find_local, each with cluster.request-timeout) and answers with the
-// first that holds the key. Console commands go to the inspector, its child.
+// first that holds the key. When none does, `where` names the member that reads the key's
+// partition (or last did, if it is down), for the gateway's 503. Console commands go to the
+// inspector, its child.
 //
 // Failure semantics: a member that does not answer in time is skipped for that request, never
 // waited for again; nothing here blocks an actor.
@@ -39,6 +41,7 @@ struct node_actor_settings {
   std::vector<std::string> seeds; // host:port of node actors to join through (this node's own is skipped)
   duration_ns timeout = 0;        // of each request to another node
   duration_ns tick = 0;           // announce partitions, re-try seeds
+  std::int32_t partition_count = 0; // of the events topic, for `where` (0: not known)
   inspector_settings inspector;
 };
 
@@ -46,6 +49,8 @@ struct node_actor_state {
   struct member {
     member_info info;
     node_hdl handle;
+    std::vector<std::int32_t> last_partitions; // its partitions when it went down
+    bool answering = true;                      // its last find_local answered in time
   };
   member_info self;
   std::map<std::string, member> members; // by name, this node excluded

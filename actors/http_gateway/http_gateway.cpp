@@ -8,6 +8,7 @@
 #include <cmath>
 #include <set>
 
+#include "actors/cluster/key_owner.hpp"
 #include "actors/http_gateway/answer_cache.hpp"
 #include "actors/http_gateway/api_json.hpp"
 #include "actors/http_gateway/rollup.hpp"
@@ -25,10 +26,6 @@ constexpr std::int64_t max_source_candles = 200'000;
 // Resolutions offered to TradingView, where the stored intervals can serve them.
 const std::vector<std::string_view> udf_candidates = {"1s", "5s", "15s", "30s", "1m", "3m", "5m", "15m", "30m",
                                                       "1h", "2h", "4h", "6h", "12h", "1d", "1w", "1M"};
-
-timestamp_ns wall_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 api::query_map params_of(const httplib::Request& req) { return {req.params.begin(), req.params.end()}; }
 
@@ -84,14 +81,14 @@ struct http_gateway::impl {
 
   // An answer that can never change, already encoded: served as it is.
   bool answered_before(const httplib::Request& req, httplib::Response& res) {
-    auto hit = answers.get(req.target, wall_now());
+    auto hit = answers.get(req.target, wall_clock_now());
     if (!hit) return false;
     res.set_content(*hit, json_type);
     return true;
   }
 
   void answer(const httplib::Request& req, httplib::Response& res, std::string body, bool immutable) {
-    if (immutable) answers.put(req.target, body, wall_now());
+    if (immutable) answers.put(req.target, body, wall_clock_now());
     res.set_content(std::move(body), json_type);
   }
 
@@ -260,9 +257,22 @@ struct http_gateway::impl {
     auto iv = api::parse_interval_param(*interval_text);
     if (!iv.ok) return send_error(res, iv.error);
     caf::scoped_actor self{sys};
-    auto owners = reader.owner(self, {symbol.value, iv.value});
-    if (owners.empty())
-      return send_error(res, 404, "unknown_symbol", "no live candle actor for " + symbol.value + " at " + iv.value.to_string() + " on this node");
+    const candle_key key{symbol.value, iv.value};
+    auto owners = reader.owner(self, key);
+    if (owners.empty()) {
+      // No node answered for it: an unknown key (404), unless the node that reads its partition
+      // cannot answer now (503, naming it).
+      const auto owner = reader.where(self, key);
+      const auto what = "no live candle actor for " + symbol.value + " at " + iv.value.to_string();
+      switch (owner.state) {
+        case owner_state::not_answering:
+        case owner_state::down:
+        case owner_state::moving: return send_error(res, 503, "owner_unavailable", what + ": " + describe_owner(owner));
+        case owner_state::serving: return send_error(res, 404, "unknown_symbol", what + " (" + describe_owner(owner) + ")");
+        case owner_state::unknown: break;
+      }
+      return send_error(res, 404, "unknown_symbol", what + " on this node");
+    }
     std::string body = "[";
     bool ok = false;
     caf::error failed;
@@ -395,7 +405,7 @@ void http_gateway::install(httplib::Server& server) {
     duration_ns wait = 0;
     {
       std::lock_guard lock(g->limiter_mutex);
-      const auto now = wall_now();
+      const auto now = wall_clock_now();
       if (g->limiter.allow(req.remote_addr, now)) return httplib::Server::HandlerResponse::Unhandled;
       wait = g->limiter.retry_after(req.remote_addr, now);
     }
@@ -454,7 +464,7 @@ void http_gateway::install(httplib::Server& server) {
   server.Get("/udf/symbols", [g](const httplib::Request& req, httplib::Response& res) { g->udf_symbols(req, res); });
   server.Get("/udf/search", [g](const httplib::Request& req, httplib::Response& res) { g->udf_search(req, res); });
   server.Get("/udf/time", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(std::to_string(floor_div(wall_now(), ns_per_s)), "text/plain");
+    res.set_content(std::to_string(floor_div(wall_clock_now(), ns_per_s)), "text/plain");
   });
   server.Get("/openapi.yaml", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(openapi_yaml, "application/yaml");

@@ -26,6 +26,12 @@ std::vector<candle_actor_hdl> series_reader::owner(caf::scoped_actor& self, cons
   return found;
 }
 
+key_owner series_reader::where(caf::scoped_actor& self, const candle_key& key) const {
+  key_owner out;
+  self->request(directory_, timeout_, where_atom::value, key).receive([&](key_owner& o) { out = std::move(o); }, [&](caf::error&) {});
+  return out;
+}
+
 series_answer series_reader::read(caf::scoped_actor& self, const series_query& q) const {
   series_answer out;
   auto fail = [&](int status, std::string code, std::string message) {

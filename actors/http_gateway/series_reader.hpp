@@ -49,6 +49,9 @@ public:
   series_answer read(caf::scoped_actor& self, const series_query& q) const;
   // The live candle actor of key on this node, if any.
   std::vector<candle_actor_hdl> owner(caf::scoped_actor& self, const candle_key& key) const;
+  // After owner() found nothing: who reads the key's partition (unknown without a cluster or
+  // when the directory does not answer in time).
+  key_owner where(caf::scoped_actor& self, const candle_key& key) const;
 
 private:
   timestamp_ns known_committed(const candle_key& key) const;

@@ -25,10 +25,6 @@ console_reply no_answer(const char* who, const caf::error& e) {
   return fail(console_errc::unavailable, std::string(who) + " did not answer: " + caf::to_string(e));
 }
 
-timestamp_ns wall_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::string interval_list(const std::vector<interval>& ivs) {
   std::string out;
   for (const auto& iv : ivs) out += (out.empty() ? "" : ", ") + iv.to_string();
@@ -75,7 +71,7 @@ inspector_hdl::behavior_type inspector_actor(inspector_hdl::stateful_pointer<ins
   // This node's answer to a valid command.
   auto answer_here = [=](const std::string& cmd, std::vector<std::string> args, reply_fn done) {
     if (cmd == "nodes")
-      return with_readers(done, [=](reply_fn d, const nlohmann::json& readers) { d(ok(console::nodes_answer(id, readers, wall_now()))); });
+      return with_readers(done, [=](reply_fn d, const nlohmann::json& readers) { d(ok(console::nodes_answer(id, readers, wall_clock_now()))); });
     if (cmd == "partitions")
       return with_readers(done, [=](reply_fn d, const nlohmann::json& readers) {
         d(ok(console::partitions_answer(node, readers, peers.partition_logs ? peers.partition_logs() : std::vector<console::partition_log>{})));

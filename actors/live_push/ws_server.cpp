@@ -38,10 +38,6 @@ constexpr auto slow_close_grace = std::chrono::seconds(5); // a blocked write pa
 // A final candle frame is about 350 bytes; pages are sized with room to spare.
 constexpr std::size_t approx_candle_frame_bytes = 512;
 
-timestamp_ns wall_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 } // namespace
 
 // Sessions point at it plainly: they live only in its io_context's and resume pool's handlers,
@@ -98,7 +94,7 @@ public:
   // --- live_sink (hub thread): hop onto the strand
   void deliver(std::shared_ptr<const live_update> u) override {
     asio::post(ws_.get_executor(), [self = shared_from_this(), u = std::move(u)] {
-      const auto now = wall_now();
+      const auto now = wall_clock_now();
       for (const auto& f : u->finals) self->state_.on_final(f);
       if (!u->live.empty()) self->state_.on_live(u->live.back(), now);
       self->flush();
@@ -196,7 +192,7 @@ private:
           return bad(ws_errc::too_many_subscriptions,
                      "a session may hold " + std::to_string(server_->settings.session.max_subscriptions) + " subscriptions", op.id);
         std::vector<subscription> added;
-        const auto now = wall_now();
+        const auto now = wall_clock_now();
         for (const auto& s : op.subscriptions) {
           if (state_.subscribe(s.key, s.since) != session_state::add_result::added) continue;
           resumes_[s.key] = resume_info{s.since.value_or(0), now, 0, false};
@@ -267,7 +263,7 @@ private:
                                                  "resume of " + key.symbol + " " + key.iv.to_string() + " incomplete: " + incomplete,
                                                  std::nullopt));
       if (!r.finals.empty()) info.since = std::max(info.since, r.finals.back().open_time);
-      state_.on_history(key, std::move(r.finals), wall_now(), last);
+      state_.on_history(key, std::move(r.finals), wall_clock_now(), last);
       if (last) info.queued = false;
       else resume_queue_.push_back(key); // after the other keys waiting: each resume moves on
     } else if (it != resumes_.end()) {
@@ -323,11 +319,11 @@ private:
     if (!due || (timer_armed_ && *due >= armed_for_)) return;
     timer_armed_ = true;
     armed_for_ = *due;
-    timer_.expires_after(std::chrono::nanoseconds(std::max<timestamp_ns>(0, *due - wall_now())));
+    timer_.expires_after(std::chrono::nanoseconds(std::max<timestamp_ns>(0, *due - wall_clock_now())));
     timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       self->timer_armed_ = false;
       if (ec || self->closing_) return;
-      self->state_.on_tick(wall_now());
+      self->state_.on_tick(wall_clock_now());
       self->flush();
     });
   }

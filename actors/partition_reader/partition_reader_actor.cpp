@@ -9,10 +9,6 @@
 
 namespace cs {
 
-timestamp_ns reader_wall_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, reader_config cfg, reader_peers peers) {
   self->state.restarts = restart_policy(cfg.restarts);
   // The logic object lives as long as the actor; it refers to cfg/peers kept alive below.

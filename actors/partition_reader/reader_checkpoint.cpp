@@ -13,7 +13,7 @@ void reader_logic::on_tick() {
   auto& st = self_->state;
   if (st.phase == reader_phase::running) {
     std::vector<bool> crossed;
-    if (st.router->advance_idle(reader_wall_now(), crossed)) announce(crossed, st.router->clock().watermark);
+    if (st.router->advance_idle(wall_clock_now(), crossed)) announce(crossed, st.router->clock().watermark);
     retire_idle();
     checkpoint({});
   }

@@ -34,7 +34,7 @@ void reader_logic::restore(const partition_claim& claim) {
   st.uncheckpointed_events = 0;
   std::map<std::string, std::vector<candle>> live_by_symbol;
   for (const auto& c : claim.state.live) live_by_symbol[c.symbol].push_back(c);
-  const auto now = reader_wall_now();
+  const auto now = wall_clock_now();
   for (auto& [symbol, live] : live_by_symbol) {
     auto& sa = actors_for(symbol);
     for (std::size_t i = 0; i < sa.actors.size(); ++i) {
@@ -76,7 +76,7 @@ symbol_actors& reader_logic::actors_for(const std::string& symbol) {
 void reader_logic::retire_idle() {
   auto& st = self_->state;
   if (st.checkpoint_in_flight || cfg_.retire_after <= 0) return;
-  const auto now = reader_wall_now();
+  const auto now = wall_clock_now();
   if (now < st.next_retire_walk) return;
   st.next_retire_walk = now + std::max<duration_ns>(cfg_.retire_after / 8, cfg_.checkpoint_interval);
   // Symbols listed in `holding` or `touched` are never erased (the lists point at them); drop

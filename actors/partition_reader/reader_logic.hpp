@@ -109,7 +109,6 @@ private:
 
 // Shared by the reader's files.
 inline constexpr std::string_view reader_component = "partition_reader";
-timestamp_ns reader_wall_now();
 inline std::chrono::nanoseconds ns(duration_ns d) { return std::chrono::nanoseconds(d); }
 
 } // namespace cs

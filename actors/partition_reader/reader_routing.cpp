@@ -26,7 +26,7 @@ void reader_logic::on_batch(raw_batch& batch) {
 void reader_logic::process(const raw_batch& batch) {
   auto& st = self_->state;
   auto& out = st.scratch;
-  st.router->route(batch, reader_wall_now(), out);
+  st.router->route(batch, wall_clock_now(), out);
   st.uncheckpointed_events += batch.size();
   for (auto& d : out.invalid) {
     st.pending_diverted_bytes += d.payload.size();
@@ -36,7 +36,7 @@ void reader_logic::process(const raw_batch& batch) {
     st.pending_diverted_bytes += d.payload.size();
     st.pending_late.push_back(std::move(d));
   }
-  const auto now = reader_wall_now();
+  const auto now = wall_clock_now();
   for (auto& s : out.slices) {
     event_slice slice{std::make_shared<const std::vector<routed_event>>(std::move(s.events)), out.watermark_after};
     auto& sa = actors_for(s.symbol);

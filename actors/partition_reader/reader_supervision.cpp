@@ -71,7 +71,7 @@ void reader_logic::restart(restart_reason reason, const std::string& why) {
                                           " was revoked, so it does not claim the partition again");
     return finish_revoke();
   }
-  const auto decision = st.restarts.on_failure(reader_wall_now());
+  const auto decision = st.restarts.on_failure(wall_clock_now());
   duration_ns delay = decision.delay;
   if (decision.escalate) {
     // Past the intensity the cause is persistent (a dependency down, a poison state); keep the

@@ -58,10 +58,6 @@ constexpr double receipt_grace_s = 5;                // after the last measured 
 constexpr long kib = 1024;
 constexpr std::size_t fd_reserve = 256;              // descriptors kept for Kafka, PostgreSQL, HTTP
 
-timestamp_ns wall_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // Runs `f` when the scope ends, however it ends.
 // --- the WebSocket clients ----------------------------------------------------------------------
 
@@ -133,7 +129,7 @@ private:
   }
 
   void on_read(beast::error_code ec) {
-    const timestamp_ns now = wall_ns();
+    const timestamp_ns now = wall_clock_now();
     if (ec) {
       if (phase_.load() == phase::subscribed) {
         phase_.store(phase::closed);
@@ -368,7 +364,7 @@ private:
     const double mid = 100.0 + static_cast<double>(sent_.load() % 1000) * 0.01;
     e.bid = mid - 0.01;
     e.ask = mid + 0.01;
-    e.ts = std::max(wall_ns(), last_ts_[s] + 1);
+    e.ts = std::max(wall_clock_now(), last_ts_[s] + 1);
     last_ts_[s] = e.ts;
     payload_.clear();
     append_event_json(payload_, e, event_time_field::nanos);
@@ -413,7 +409,7 @@ public:
       while (!stop_.load()) {
         batch.clear();
         (void)consumer_.poll_batch(batch, 1024, std::chrono::milliseconds(50)); // returns at the first record
-        const timestamp_ns now = wall_ns();
+        const timestamp_ns now = wall_clock_now();
         for (const auto& r : batch) {
           const auto at = r.value.find(ts_field);
           timestamp_ns ts = 0;
@@ -704,10 +700,10 @@ int run_ws(const ws_options& opt, const char* argv0, std::ostream& out) {
   std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle_s));
 
   // --- measured events --------------------------------------------------------------------------
-  kafka_watch kafka_only(cfg, topic, name + "-kafka", opt.partitions, wall_ns());
+  kafka_watch kafka_only(cfg, topic, name + "-kafka", opt.partitions, wall_clock_now());
   if (!kafka_only.ok()) log << "note: the bare Kafka consumer could not assign the topic: no kafka_* figures\n";
   std::this_thread::sleep_for(std::chrono::milliseconds(500)); // its fetch position resolved (offset end)
-  pool->record_from.store(wall_ns());
+  pool->record_from.store(wall_clock_now());
   pool->recording.store(true);
   const auto measure_t0 = clock_type::now();
   feed->start(opt.events, rate, true);
@@ -793,7 +789,7 @@ int run_ws(const ws_options& opt, const char* argv0, std::ostream& out) {
     if (node_pid > 0) {
       // Hold: every open session must get updates; their latency at this size is kept too.
       std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle_s));
-      const timestamp_ns window_start = wall_ns();
+      const timestamp_ns window_start = wall_clock_now();
       pool->record_from.store(window_start);
       pool->recording.store(true);
       const double node_cpu0 = cpu_seconds(std::to_string(node_pid)), bench_cpu0 = cpu_seconds("self");

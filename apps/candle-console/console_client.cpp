@@ -6,6 +6,7 @@
 #include <atomic>
 #include <set>
 
+#include "actors/cluster/transport.hpp"
 #include "messages/atoms.hpp"
 #include "messages/caf_types.hpp"
 #include "messages/protocols.hpp"
@@ -16,8 +17,9 @@ namespace {
 
 class client_config : public caf::actor_system_config {
 public:
-  client_config() {
+  explicit client_config(const std::optional<tls_files>& tls) {
     load<caf::io::middleman>();
+    if (tls) enable_tls(*this, *tls);
     cs::register_message_types(*this);
     // The console waits for one answer at a time: more workers only cost start-up time.
     set("scheduler.max-threads", 2);
@@ -41,12 +43,14 @@ struct console_client::impl {
   std::chrono::milliseconds timeout;
   client_config cfg;
   caf::actor_system sys{cfg};
+  bool tls = false;
   cs::inspector_hdl inspector;
   // Set from a CAF thread when the inspector's proxy dies (connection lost), read by ours.
   std::shared_ptr<std::atomic<bool>> lost = std::make_shared<std::atomic<bool>>(false);
   bool abandon = false;
 
-  impl(endpoint n, std::chrono::milliseconds t) : node(std::move(n)), timeout(t) {}
+  impl(endpoint n, std::chrono::milliseconds t, const std::optional<tls_files>& files)
+      : node(std::move(n)), timeout(t), cfg(files), tls(files.has_value()) {}
 
   std::string where() const { return to_string(node); }
 
@@ -54,10 +58,17 @@ struct console_client::impl {
 
   bool is_timeout(const caf::error& err) const { return err == caf::sec::request_timeout; }
 
+  // A TLS mismatch only shows as a connection closed in the handshake: say what usually causes it.
+  std::string handshake_hint(const caf::error& err) const {
+    if (err != caf::sec::disconnect_during_handshake) return {};
+    return tls ? " (the node may not use TLS, or refused this certificate: is it signed by the node's CA?)"
+               : " (the node may require TLS: pass --tls-certificate, --tls-key and --tls-ca)";
+  }
+
   console_reply connect() {
     console_reply out;
     caf::scoped_actor self{sys};
-    self->request(sys.middleman().actor_handle(), timeout, caf::connect_atom::value, node.host, node.port)
+    self->request(connector(sys), timeout, caf::connect_atom::value, node.host, node.port)
       .receive(
         [&](caf::node_id&, caf::strong_actor_ptr& ptr, std::set<std::string>& ifs) {
           if (!ptr) {
@@ -79,7 +90,7 @@ struct console_client::impl {
             abandon = true;
             out = failure(console_errc::timeout, "cannot connect to " + where() + ": no answer within " + format_timeout(timeout));
           } else {
-            out = failure(console_errc::unreachable, "cannot connect to " + where() + ": " + sys.render(err));
+            out = failure(console_errc::unreachable, "cannot connect to " + where() + ": " + sys.render(err) + handshake_hint(err));
           }
         });
     return out;
@@ -110,7 +121,8 @@ struct console_client::impl {
   }
 };
 
-console_client::console_client(endpoint node, std::chrono::milliseconds timeout) : impl_(std::make_unique<impl>(std::move(node), timeout)) {}
+console_client::console_client(endpoint node, std::chrono::milliseconds timeout, const std::optional<tls_files>& tls)
+    : impl_(std::make_unique<impl>(std::move(node), timeout, tls)) {}
 
 console_client::~console_client() = default;
 

@@ -1,5 +1,6 @@
 #pragma once
-// The console's connection to a node's inspector over CAF's middleman (plain TCP). Every call
+// The console's connection to a node's inspector over CAF's middleman: plain TCP, or TLS with the
+// console's own certificate when `tls` is given (actors/cluster/transport.hpp). Every call
 // returns within the request timeout: a node that does not answer becomes console_errc::timeout,
 // a refused or lost connection console_errc::unreachable. After a lost connection the next
 // request connects again (a restarted node has a new inspector). CAF stays behind this header so
@@ -9,17 +10,21 @@
 // the constructor and inherit that thread's signal mask.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "console_options.hpp"
+#include "actors/cluster/tls_files.hpp"
 #include "messages/console_messages.hpp"
 
 namespace cs::console {
 
+using cs::tls_files;
+
 class console_client {
 public:
-  console_client(endpoint node, std::chrono::milliseconds timeout);
+  console_client(endpoint node, std::chrono::milliseconds timeout, const std::optional<tls_files>& tls);
   ~console_client();
   console_client(const console_client&) = delete;
   console_client& operator=(const console_client&) = delete;

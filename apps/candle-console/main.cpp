@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,12 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print each answer as the node's JSON on one line; errors as {\"error\":{\"code\",\"message\"}}");
   app.add_option("--timeout", timeout_text, "how long to wait for the node per request: 5s, 500ms, or plain seconds")->capture_default_str();
   app.add_option("--history-file", history_file, "history of the interactive shell (empty: none)")->capture_default_str();
+  // The same files as the node's cluster.tls-* keys, read from the same environment variables.
+  cs::tls_files tls;
+  app.add_option("--tls-certificate", tls.certificate, "TLS: this console's PEM certificate, signed by the cluster's CA (the node has cluster.tls on)")
+    ->envname("CANDLE_CLUSTER_TLS_CERTIFICATE");
+  app.add_option("--tls-key", tls.key, "TLS: the PEM private key of --tls-certificate")->envname("CANDLE_CLUSTER_TLS_KEY");
+  app.add_option("--tls-ca", tls.ca, "TLS: the PEM certificate of the cluster's CA")->envname("CANDLE_CLUSTER_TLS_CA");
   app.footer("Without -c and with stdin not a terminal, commands are read from stdin, one per line.\n"
              "Exit codes: 0 all commands succeeded, 1 some command failed, 2 usage error, 3 node unreachable.\n"
              "Run `help` (or -c help) for the commands.");
@@ -68,10 +75,21 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
 
+  // Any of the three turns TLS on; then all three are needed. "none" is the node's "not set".
+  const auto given = [](const std::string& path) { return !path.empty() && path != "none"; };
+  std::optional<cs::tls_files> use_tls;
+  if (given(tls.certificate) || given(tls.key) || given(tls.ca)) {
+    if (auto why = cs::check_tls_files(tls, "--tls-"); !why.empty()) {
+      std::cerr << "candle-console: " << why << "\n";
+      return exit_usage;
+    }
+    use_tls = tls;
+  }
+
   std::unique_ptr<console_client> client;
   {
     sigint_blocked for_caf_threads; // Ctrl-C must reach this thread, not a CAF worker
-    client = std::make_unique<console_client>(*node, *timeout);
+    client = std::make_unique<console_client>(*node, *timeout, use_tls);
   }
   if (const auto c = client->connect(); c.code != cs::console_errc::none) {
     if (json) std::cout << format_error_json(c.code, c.message) << std::endl;

@@ -16,10 +16,6 @@ namespace cs::feed {
 void install_stop_handlers();
 bool stop_requested();
 
-inline timestamp_ns wall_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // "line 17: bid 'x' is not a finite number" for each kept bad row, on stderr.
 void report_bad_rows(std::string_view component, const csv_read_stats& stats);
 

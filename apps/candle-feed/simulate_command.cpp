@@ -48,7 +48,7 @@ std::string summary_line(const event_producer& producer, const std::array<std::u
 } // namespace
 
 int run_simulate(const runtime::config& cfg, const simulate_settings& settings, const producer_flags& flags) {
-  auto plan = plan_simulation(settings, cfg.get(runtime::keys::candle_allowed_lateness), wall_now_ns());
+  auto plan = plan_simulation(settings, cfg.get(runtime::keys::candle_allowed_lateness), wall_clock_now());
   if (!plan) throw usage_error(plan.error().reason);
   for (const auto& w : plan->warnings) runtime::log_warn(component, w);
   const auto psettings = make_producer_settings(cfg, flags);

@@ -10,6 +10,7 @@
 #include "runtime/postgres/client.hpp"
 #include "runtime/postgres/connection_params.hpp"
 #include "runtime/redis/client.hpp"
+#include "runtime/redis/cluster_client.hpp"
 
 namespace cs::node {
 
@@ -33,7 +34,24 @@ struct dependency_checks::impl {
     return {"kafka", true, topic + " has " + std::to_string(*n) + " partitions"};
   }
 
+  // With redis.cluster-nodes, L2 is that cluster: ready when its slot table is known and every
+  // slot has a master (a cluster mid-failover is degraded: those slots' reads go to PostgreSQL).
+  dependency_state check_redis_cluster(const std::string& seeds) {
+    const std::string off = " (L2 cache off: serving from L1 and PostgreSQL)";
+    auto nodes = runtime::parse_redis_seed_list(seeds);
+    if (!nodes) return {"redis", false, nodes.error().reason + off, false};
+    runtime::redis_cluster_options o;
+    o.seeds = std::move(*nodes);
+    o.node.connect_timeout = o.node.command_timeout = timeout;
+    auto c = runtime::redis_cluster_client::connect(std::move(o));
+    if (!c) return {"redis", false, c.error().reason + off, false};
+    if (const auto n = c->slots().uncovered(); n > 0)
+      return {"redis", false, "Redis Cluster: " + std::to_string(n) + " slots have no master (their L2 reads go to PostgreSQL)", false};
+    return {"redis", true, "Redis Cluster: " + std::to_string(c->slots().masters.size()) + " masters serve every slot", false};
+  }
+
   dependency_state check_redis() {
+    if (const auto seeds = cfg.get(runtime::keys::redis_cluster_nodes); seeds != "none") return check_redis_cluster(seeds);
     auto opt = runtime::redis_options_from_config(cfg);
     opt.connect_timeout = opt.command_timeout = timeout;
     auto c = runtime::redis_client::connect(opt);

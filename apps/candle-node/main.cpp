@@ -14,6 +14,7 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "dependency_checks.hpp"
@@ -24,6 +25,7 @@
 #include "actors/http_gateway/http_listener.hpp"
 #include "actors/cluster/endpoint.hpp"
 #include "actors/cluster/roles.hpp"
+#include "actors/cluster/transport.hpp"
 #include "actors/live_push/live_hub.hpp"
 #include "actors/live_push/ws_server.hpp"
 #include "live_history.hpp"
@@ -57,8 +59,10 @@ void on_signal(int) {
 
 class node_caf_config : public caf::actor_system_config {
 public:
-  node_caf_config(std::int64_t worker_threads, bool work_stealing, cs::duration_ns heartbeat, cs::duration_ns connection_timeout) {
+  node_caf_config(std::int64_t worker_threads, bool work_stealing, cs::duration_ns heartbeat, cs::duration_ns connection_timeout,
+                  const std::optional<cs::tls_files>& tls) {
     load<caf::io::middleman>();
+    if (tls) cs::enable_tls(*this, *tls);
     // Without heartbeats a paused or cut-off node is never noticed (docs/design.md §5).
     set("middleman.heartbeat-interval", caf::timespan{heartbeat});
     set("middleman.connection-timeout", caf::timespan{connection_timeout});
@@ -112,8 +116,17 @@ int main(int argc, char** argv) {
     std::cerr << "candle-node: node.roles: " << roles_error << "\n";
     return exit_usage;
   }
+  std::optional<cs::tls_files> tls;
+  if (cfg.get(cs::runtime::keys::cluster_tls)) {
+    tls = cs::tls_files{cfg.get(cs::runtime::keys::cluster_tls_certificate), cfg.get(cs::runtime::keys::cluster_tls_key),
+                        cfg.get(cs::runtime::keys::cluster_tls_ca)};
+    if (auto why = cs::check_tls_files(*tls, "cluster.tls-"); !why.empty()) {
+      std::cerr << "candle-node: cluster.tls is on but " << why << "\n";
+      return exit_usage;
+    }
+  }
   node_caf_config caf_cfg(cfg.get(cs::runtime::keys::node_worker_threads), cfg.get(cs::runtime::keys::node_work_stealing),
-                          cfg.get(cs::runtime::keys::cluster_heartbeat_interval), cfg.get(cs::runtime::keys::cluster_connection_timeout));
+                          cfg.get(cs::runtime::keys::cluster_heartbeat_interval), cfg.get(cs::runtime::keys::cluster_connection_timeout), tls);
   caf::actor_system system{caf_cfg};
 
   // The HTTP port is bound before the pipeline takes any partition: a node that cannot serve
@@ -270,7 +283,7 @@ int main(int argc, char** argv) {
   running_server = nullptr;
   cs::runtime::log_info(component, name + " stopping: final checkpoints");
   if (cluster.actor) {
-    system.middleman().unpublish(cluster.actor, cluster.port);
+    cs::unpublish_node(system, cluster.actor, cluster.port);
     caf::anon_send_exit(cluster.actor, caf::exit_reason::user_shutdown);
   }
   ws.stop();

@@ -12,6 +12,7 @@
 #include "messages/atoms.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/postgres/connection_params.hpp"
+#include "runtime/redis/cluster_client.hpp"
 
 namespace cs::node {
 namespace {
@@ -74,6 +75,11 @@ cache_config cache_settings(const runtime::config& cfg) {
   c.loader.l2_enabled = cfg.get(cache_l2_enabled);
   c.loader.redis_host = cfg.get(redis_host);
   c.loader.redis_port = cfg.get(redis_port);
+  if (const auto seeds = cfg.get(redis_cluster_nodes); seeds != "none") {
+    auto nodes = runtime::parse_redis_seed_list(seeds);
+    if (!nodes) throw runtime::config_error("redis.cluster-nodes: " + nodes.error().reason);
+    c.loader.redis_cluster_nodes = std::move(*nodes);
+  }
   c.loader.l2_ttl = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::nanoseconds(cfg.get(cache_l2_ttl)));
   c.loader.l2_keep_blocks = cfg.get(cache_l2_keep_blocks);
   return c;

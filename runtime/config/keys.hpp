@@ -33,6 +33,8 @@ inline const integer_key kafka_max_inflight_batches{"kafka.max-inflight-batches"
 // --- Redis (L2 cache) ---
 inline const text_key redis_host{"redis.host", "127.0.0.1", "Redis host (L2 cache)"};
 inline const port_key redis_port{"redis.port", "16379", "Redis port"};
+inline const text_key redis_cluster_nodes{"redis.cluster-nodes", "none", "Redis Cluster seed nodes for the L2 cache, host:port,host:port (any of its nodes; the rest are discovered); none: the single Redis at redis.host:redis.port (docs/redis-cluster.md)"};
+inline const port_key redis_cluster_base_port{"redis.cluster-base-port", "17000", "deploy/services up --redis-cluster: the local Redis Cluster's six instances (3 masters, 3 replicas) listen on this port and the next five"};
 
 // --- PostgreSQL ---
 inline const text_key postgres_host{"postgres.host", "127.0.0.1", "PostgreSQL host"};
@@ -56,13 +58,17 @@ inline const boolean_key node_faults{"node.faults", "false", "enable fault injec
 inline const boolean_key node_fault_revoke_checkpoint{"node.fault-revoke-checkpoint", "false", "fault injection (needs node.faults): every final checkpoint on an orderly revoke fails"};
 
 // --- Cluster: the node actor, for other nodes and candle-console (docs/design.md §5, docs/console.md) ---
-inline const text_key cluster_host{"cluster.host", "127.0.0.1", "address the node actor listens on (CAF middleman): other nodes and candle-console connect here; unauthenticated, so loopback unless you mean otherwise"};
+inline const text_key cluster_host{"cluster.host", "127.0.0.1", "address the node actor listens on (CAF middleman): other nodes and candle-console connect here; unauthenticated unless cluster.tls, so loopback unless you mean otherwise"};
 inline const integer_key cluster_port{"cluster.port", "18090", "port of the node actor; 0: none (no cluster, no console)", {0, 65535}};
 inline const text_key cluster_seeds{"cluster.seeds", "none", "node actors to join the cluster through, host:port,host:port (this node's own is skipped; none: alone until others join it)"};
 inline const duration_key cluster_request_timeout{"cluster.request-timeout", "2s", "how long a node waits for each answer of another node or of one of its own actors asked for the console", some_duration};
 inline const duration_key cluster_gossip_interval{"cluster.gossip-interval", "1s", "how often a node announces a change of its partitions and re-tries seeds it has not reached", some_duration};
 inline const duration_key cluster_heartbeat_interval{"cluster.heartbeat-interval", "500ms", "CAF heartbeats between connected nodes (and consoles)", some_duration};
 inline const duration_key cluster_connection_timeout{"cluster.connection-timeout", "3s", "a connected node silent this long (dead, paused, cut off) is down", some_duration};
+inline const boolean_key cluster_tls{"cluster.tls", "false", "TLS (CAF's OpenSSL module) on the node actor's port: peers and consoles must present a certificate signed by cluster.tls-ca, and so does this node"};
+inline const text_key cluster_tls_certificate{"cluster.tls-certificate", "none", "PEM certificate of this node, signed by cluster.tls-ca (deploy/cluster-certs makes them); needed when cluster.tls is on"};
+inline const text_key cluster_tls_key{"cluster.tls-key", "none", "PEM private key of cluster.tls-certificate, unencrypted (keep it readable by the node's user only)"};
+inline const text_key cluster_tls_ca{"cluster.tls-ca", "none", "PEM certificate of the cluster's CA: only peers with a certificate it signed are accepted"};
 
 // --- Read path: cache (docs/design.md §5) ---
 inline const integer_key cache_l1_max_entries{"cache.l1-max-entries", "10000", "L1 (in process) capacity in blocks of 64 candles of one series", {1, 100'000'000}};

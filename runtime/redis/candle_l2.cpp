@@ -105,7 +105,7 @@ result<void, redis_error> script_loaded(const result<redis_reply, redis_error>& 
 
 } // namespace
 
-result<void, redis_error> candle_l2::write(redis_client& client, const candle_key& key,
+result<void, redis_error> candle_l2::write(redis_commands& client, const candle_key& key,
                                            const std::vector<l2_block_write>& blocks, timestamp_ns trim_below) const {
   if (blocks.empty()) return {};
   std::vector<std::vector<std::string>> commands;
@@ -119,7 +119,7 @@ result<void, redis_error> candle_l2::write(redis_client& client, const candle_ke
   return {};
 }
 
-result<std::uint64_t, redis_error> candle_l2::write_many(redis_client& client, const std::vector<l2_series_write>& writes) const {
+result<std::uint64_t, redis_error> candle_l2::write_many(redis_commands& client, const std::vector<l2_series_write>& writes) const {
   std::vector<std::vector<std::string>> commands;
   begin_script_pipeline(commands);
   std::vector<std::size_t> owner(commands.size(), writes.size()); // command -> index into writes
@@ -139,7 +139,7 @@ result<std::uint64_t, redis_error> candle_l2::write_many(redis_client& client, c
 }
 
 result<std::vector<l2_block_read>, redis_error> candle_l2::read(
-  redis_client& client, const candle_key& key, const std::vector<std::pair<timestamp_ns, timestamp_ns>>& bounds) const {
+  redis_commands& client, const candle_key& key, const std::vector<std::pair<timestamp_ns, timestamp_ns>>& bounds) const {
   std::vector<l2_block_read> out;
   if (bounds.empty()) return out;
   for (const auto& [s, e] : bounds) out.push_back({s, e, false, 0, {}});

@@ -7,13 +7,14 @@
 // see coverage without the candles it vouches for. Coverage moves only forward and only when the
 // written span continues it, checked atomically by a Lua script. Keys carry a hash tag,
 // "cs:l2:{SYMBOL|1m}", so that one series lives on one Redis Cluster slot.
-// Not thread-safe (uses the caller's redis_client); failures are redis_error values.
+// Not thread-safe (uses the caller's connection: a redis_client, or a redis_cluster_client for a
+// Redis Cluster); failures are redis_error values.
 #include <chrono>
 #include <string>
 #include <vector>
 
 #include "messages/candle.hpp"
-#include "runtime/redis/client.hpp"
+#include "runtime/redis/commands.hpp"
 
 namespace cs::runtime {
 
@@ -49,15 +50,15 @@ public:
   static std::string series_key(const candle_key& key);
 
   // One pipelined round trip for all blocks of a final span of one series.
-  result<void, redis_error> write(redis_client& client, const candle_key& key, const std::vector<l2_block_write>& blocks,
+  result<void, redis_error> write(redis_commands& client, const candle_key& key, const std::vector<l2_block_write>& blocks,
                                   timestamp_ns trim_below) const;
   // One pipelined round trip for the spans of many series (write-through under load comes in
   // thousands of one-candle spans). Returns how many series writes Redis refused; an error only
   // when the round trip itself failed (nothing is known to be written then).
-  result<std::uint64_t, redis_error> write_many(redis_client& client, const std::vector<l2_series_write>& writes) const;
+  result<std::uint64_t, redis_error> write_many(redis_commands& client, const std::vector<l2_series_write>& writes) const;
 
   // Blocks with the given [start, end) bounds (ascending, contiguous), in one ZRANGEBYSCORE.
-  result<std::vector<l2_block_read>, redis_error> read(redis_client& client, const candle_key& key,
+  result<std::vector<l2_block_read>, redis_error> read(redis_commands& client, const candle_key& key,
                                                        const std::vector<std::pair<timestamp_ns, timestamp_ns>>& bounds) const;
 
 private:

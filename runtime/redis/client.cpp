@@ -174,17 +174,27 @@ result<redis_reply, redis_error> redis_client::command(std::span<const std::stri
 
 result<std::vector<result<redis_reply, redis_error>>, redis_error> redis_client::pipeline(
   const std::vector<std::vector<std::string>>& commands) {
+  std::vector<const std::vector<std::string>*> refs;
+  refs.reserve(commands.size());
+  for (const auto& c : commands) refs.push_back(&c);
+  return pipeline(std::span<const std::vector<std::string>* const>(refs));
+}
+
+result<std::vector<result<redis_reply, redis_error>>, redis_error> redis_client::pipeline(
+  std::span<const std::vector<std::string>* const> commands) {
   std::vector<result<redis_reply, redis_error>> out;
   if (!connected())
     return redis_error{redis_errc::disconnected, endpoint(options_) + ": pipeline: connection is broken; reconnect() first"};
-  for (const auto& c : commands) {
+  for (const auto* cp : commands) {
+    const auto& c = *cp;
     if (c.empty()) return redis_error{redis_errc::bad_request, "redis: empty command in a pipeline"};
     argv_view args(c);
     if (redisAppendCommandArgv(ctx_.get(), args.argc(), args.ptrs(), args.lens()) != REDIS_OK)
       return redis_error{redis_errc::io_failed, endpoint(options_) + ": pipeline: " + ctx_->errstr};
   }
   out.reserve(commands.size());
-  for (const auto& c : commands) {
+  for (const auto* cp : commands) {
+    const auto& c = *cp;
     void* raw = nullptr;
     if (redisGetReply(ctx_.get(), &raw) != REDIS_OK || raw == nullptr)
       return redis_error{redis_errc::io_failed, endpoint(options_) + ": pipeline " + c.front() + ": " + ctx_->errstr};

@@ -12,20 +12,14 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/redis/commands.hpp"
 #include "runtime/redis/errc.hpp"
+#include "runtime/redis/reply.hpp"
 #include "runtime/result.hpp"
 
 struct redisContext;
 
 namespace cs::runtime {
-
-struct redis_reply {
-  enum class kind : std::uint8_t { nil, integer, string, status, array };
-  kind type = kind::nil;
-  std::int64_t integer = 0;          // kind::integer
-  std::string str;                   // kind::string (binary safe) and kind::status
-  std::vector<redis_reply> elements; // kind::array
-};
 
 struct redis_options {
   std::string host;
@@ -54,12 +48,12 @@ class config;
 // redis.host and redis.port; timeouts at their defaults.
 redis_options redis_options_from_config(const config& cfg);
 
-class redis_client {
+class redis_client final : public redis_commands {
 public:
   static result<redis_client, redis_error> connect(redis_options options);
 
   // argv[0] is the command name; every argument is sent binary-safe.
-  result<redis_reply, redis_error> command(std::span<const std::string_view> argv);
+  result<redis_reply, redis_error> command(std::span<const std::string_view> argv) override;
   result<redis_reply, redis_error> command(std::initializer_list<std::string_view> argv) {
     return command(std::span<const std::string_view>{argv.begin(), argv.size()});
   }
@@ -68,9 +62,13 @@ public:
   // result per command, in order. An I/O failure fails the call as a whole and breaks the
   // connection; an error reply fails only its own command.
   result<std::vector<result<redis_reply, redis_error>>, redis_error> pipeline(
-    const std::vector<std::vector<std::string>>& commands);
+    const std::vector<std::vector<std::string>>& commands) override;
+  // The same over commands held elsewhere (the cluster client sends parts of a caller's pipeline
+  // without copying them).
+  result<std::vector<result<redis_reply, redis_error>>, redis_error> pipeline(
+    std::span<const std::vector<std::string>* const> commands);
 
-  bool connected() const;
+  bool connected() const override;
   // Opens a fresh connection with the same options.
   result<void, redis_error> reconnect();
   const redis_options& options() const { return options_; }

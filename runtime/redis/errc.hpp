@@ -20,6 +20,10 @@ enum class redis_errc : std::uint8_t {
   unexpected_reply,
   /// The caller passed a request that cannot be sent (e.g. an empty command).
   bad_request,
+  /// Redis Cluster: no seed or known node answered CLUSTER SLOTS, or no master serves the slot.
+  cluster_unavailable,
+  /// Redis Cluster: a command was still redirected (MOVED/ASK) after the client's bound of hops.
+  too_many_redirects,
 };
 
 using redis_error = coded_error<redis_errc>;

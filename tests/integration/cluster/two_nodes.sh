@@ -4,7 +4,7 @@
 # actors) and inspects and checkpoints what node B owns; node A's HTTP API answers the live candle
 # of a symbol node B owns with node B's values, and its WebSocket pushes that symbol's updates; a
 # gateway-only node C reads nothing and answers both. Then node B is killed (-9): node A marks it down
-# within seconds and takes its partitions; B's symbols answer on A; B restarted (a new CAF node id)
+# within seconds and answers B's keys with a 503 naming B, then takes its partitions and answers them; B restarted (a new CAF node id)
 # joins again; B paused past the heartbeat timeout is marked down and, resumed, found again; the
 # candles in PostgreSQL equal the offline reference.
 source "$(dirname "$0")/../pipeline/lib.sh"
@@ -114,6 +114,11 @@ kill -9 "$pid_node_b"; wait "$pid_node_b" 2>/dev/null || true
 t0=$SECONDS
 wait_members "a:True b:False c:True" 15
 log "node B down in node A's view after $((SECONDS - t0)) s"
+# Until the group moves B's partitions (kafka.session-timeout, 6 s here), A cannot answer for B's
+# key: a 503 that names node B, not a 404.
+resp=$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$pa/api/v1/candles/live?symbol=$sym_b&interval=1m")
+[[ "${resp##*$'\n'}" == 503 && "$resp" == *owner_unavailable*node-b* ]] || fail "live candle of $sym_b on A while B is down: $resp (expected 503 owner_unavailable naming node-b)"
+log "while B is down, A answers B's key with: ${resp%$'\n'*}"
 deadline=$((SECONDS + 60))
 until [[ "$(stats_count "$pa")" == 8 ]]; do
   ((SECONDS < deadline)) || fail "node A reads $(stats_count "$pa") of 8 partitions 60 s after node B died"
