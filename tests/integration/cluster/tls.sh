@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Node-to-node TLS (cluster.tls) and the console's supervision drill across nodes. Two nodes with
 # certificates of one CA (deploy/cluster-certs) form a cluster; a console with a certificate of
-# that CA, connected to node A, answers for node B and crashes one of B's candle actors: inspect
+# that CA, connected to node A, answers for node B (nodes and cache in text, watch of B's key under
+# a live feed) and crashes one of B's candle actors: inspect
 # through A shows restarts=1 and, after the replay, the live candles B had before. Refused: a
 # console without a certificate, a console and a node with a certificate of another CA, and a
 # node without TLS (none of them ever becomes a member). The candles equal the offline reference.
@@ -41,6 +42,23 @@ live_a=$(curl -fs "http://127.0.0.1:$pa/api/v1/candles/live?symbol=$sym_b&interv
 live_b=$(curl -fs "http://127.0.0.1:$pb/api/v1/candles/live?symbol=$sym_b&interval=1m") || fail "GET live of $sym_b on B"
 [[ "$live_a" == "$live_b" && "$live_a" == \[\{* ]] || fail "live candle of $sym_b over TLS: A answers $live_a, B $live_b"
 log "TLS: node A answers node B's live candle with B's values"
+
+# The rest of the commands across nodes, in text: both members, both nodes' caches, and watch of
+# node B's key through A under a live feed.
+tls_console=(--tls-certificate "$certs/console.pem" --tls-key "$certs/console.key" --tls-ca "$certs/ca.pem")
+text=$("$console_bin" --connect "127.0.0.1:$ca" --timeout 10s "${tls_console[@]}" -c nodes -c cache) || fail "nodes, cache (text): $text"
+for n in node-a node-b; do
+  (($(grep -c "^$n " <<<"$text") >= 2)) || fail "text nodes and cache through A should each have rows of $n: $text"
+done
+feed --symbols 12 --rate 600 --duration 5 --seed 32 >"$work/feed-live.log" 2>&1 &
+feed_live=$!
+node_pids+=("$feed_live")
+out=$(timeout 30 "$console_bin" --connect "127.0.0.1:$ca" "${tls_console[@]}" -c "watch $sym_b 1s 2") || fail "watch $sym_b through A: $out"
+(($(grep -c "$sym_b" <<<"$out") == 2)) || fail "watch of node B's key through A printed: $out"
+wait "$feed_live" || fail "live feed: $(tail -5 "$work/feed-live.log")"
+events=$((events + $(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$work/feed-live.log")))
+wait_committed "$events" 60 "$pa" "$pb"
+log "nodes, cache and watch across nodes"
 
 # The supervision drill across nodes: the console on A crashes B's candle actor.
 before=$(con inspect "$sym_b" 1s) || fail "inspect $sym_b through A: $before"
