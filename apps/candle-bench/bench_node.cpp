@@ -46,8 +46,8 @@ bool create_topic(runtime::kafka_admin& admin, const std::string& topic, int par
 
 pid_t start_node(const std::string& node, const std::string& topic, const std::string& name, const std::string& port,
                  const std::string& config_file, const std::string& log_path, bool metrics,
-                 const std::vector<std::string>& extra) {
-  std::vector<std::string> node_args = {node, "--kafka.topic.events=" + topic, "--kafka.group=" + name,
+                 const std::vector<std::string>& extra, const std::string& group) {
+  std::vector<std::string> node_args = {node, "--kafka.topic.events=" + topic, "--kafka.group=" + (group.empty() ? name : group),
                                         "--node.name=" + name, "--node.http-port=" + port, "--cluster.port=0", "--candle.idle-timeout=1h",
                                         std::string("--node.metrics=") + (metrics ? "true" : "false")};
   if (!config_file.empty()) node_args.insert(node_args.begin() + 1, {"--config", config_file});

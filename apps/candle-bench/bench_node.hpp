@@ -32,11 +32,11 @@ bool create_topic(runtime::kafka_admin& admin, const std::string& topic, int par
 // "<pid>-<epoch seconds>": names the topics, groups and symbols of one run.
 std::string bench_id();
 
-// A candle-node on `topic` (consumer group and node name `name`, HTTP on `port`, candle actors
-// kept an hour), its output in `log_path`; `extra` flags are appended.
+// A candle-node on `topic` (node name `name`, consumer group `group` or else `name`, HTTP on
+// `port`, candle actors kept an hour), its output in `log_path`; `extra` flags are appended.
 pid_t start_node(const std::string& node, const std::string& topic, const std::string& name, const std::string& port,
                  const std::string& config_file, const std::string& log_path, bool metrics = true,
-                 const std::vector<std::string>& extra = {});
+                 const std::vector<std::string>& extra = {}, const std::string& group = "");
 
 // The node's partition stats (/debug/stats), or an empty array when it does not answer.
 nlohmann::json partition_stats(const std::string& port);

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   cs::bench::pipeline_options pipe;
   auto* pipe_cmd = app.add_subcommand("pipeline", "pre-load events, then time a candle-node until every offset is checkpointed; "
                                                   "compare with a bare librdkafka consumer (needs deploy/services up)");
-  pipe_cmd->add_flag("--json", pipe.json, "print one JSON object (events, events_per_sec, ceiling_events_per_sec, ratio_to_ceiling, "
+  pipe_cmd->add_flag("--json", pipe.json, "print one JSON object (events, nodes, events_per_sec, ceiling_events_per_sec, ratio_to_ceiling, "
                                           "cpu_seconds, cpu_seconds_per_million_events, peak_rss_bytes (medians of --rounds), "
                                           "events_per_sec_min/max, ceiling_min/max_events_per_sec, runs, idle_rss_bytes, live_keys, "
                                           "rss_per_key_bytes, scrapes, scrape_interval_s, candle_rows, candle_rows_per_sec; with --idle "
@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
   pipe_cmd->add_option("--market-rate", pipe.market_rate, "events per second of event time in the pre-loaded stream")
     ->check(CLI::PositiveNumber);
   pipe_cmd->add_option("--partitions", pipe.partitions, "partitions of the benchmark topic")->check(CLI::PositiveNumber);
+  pipe_cmd->add_option("--nodes", pipe.nodes, "candle-nodes sharing the topic in one consumer group (HTTP ports after the first's); "
+                                              "CPU and RSS are their sums")
+    ->check(CLI::Range(1, 16));
   pipe_cmd->add_option("--config", pipe.config_file, "candlestream config file (brokers, PostgreSQL, node settings)");
   pipe_cmd->add_option("--timeout", pipe.timeout_s, "seconds to wait for the node");
   pipe_cmd->add_flag("--keep-topic", pipe.keep_topic, "do not delete the benchmark topic");

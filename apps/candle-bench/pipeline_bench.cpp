@@ -180,36 +180,60 @@ struct node_run {
   double candle_rows = -1; // candle rows its checkpoints wrote (metrics on), -1: unknown
 };
 
-// Starts a node on `topic` (a fresh group `name`), waits until every offset is checkpointed in
-// PostgreSQL, stops it. The topic's rows must have been deleted before.
+// Starts opt.nodes nodes on `topic` (one fresh group `name`; HTTP on `port` and the ports after
+// it), waits until every offset is checkpointed in PostgreSQL, stops them. The topic's rows must
+// have been deleted before. CPU and peak RSS are the nodes' sums; the first node is scraped.
 node_run time_node(const pipeline_options& opt, const std::string& node, const std::string& topic, const std::string& name,
                    const std::string& port, bool metrics, runtime::pg_client& pg, std::ostream& log) {
   node_run run;
-  const std::string node_log = "/tmp/candle-bench-node-" + name + ".log";
+  struct member {
+    pid_t pid;
+    std::string port, log_path;
+  };
+  std::vector<member> members;
   const auto t0 = clock_type::now();
-  const pid_t pid = start_node(node, topic, name, port, opt.config_file, node_log, metrics);
+  for (int i = 0; i < opt.nodes; ++i) {
+    const auto node_name = opt.nodes == 1 ? name : name + "-n" + std::to_string(i + 1);
+    const auto node_port = std::to_string(std::stoi(port) + i);
+    const auto node_log = "/tmp/candle-bench-node-" + node_name + ".log";
+    members.push_back({start_node(node, topic, node_name, node_port, opt.config_file, node_log, metrics, {}, name), node_port, node_log});
+  }
+  auto stop_all = [&] {
+    for (const auto& m : members) stop_child(m.pid);
+  };
   std::int64_t done = 0;
   {
     scraper s(port, metrics ? opt.scrape_interval_s : 0);
     while (seconds_since(t0) < opt.timeout_s) {
       done = committed_total(pg, topic);
-      run.usage = usage_of(pid);
-      if (done >= static_cast<std::int64_t>(opt.events)) break;
-      if (exited(pid)) {
-        log << "candle-node exited early; see " << node_log << "\n";
-        return run;
+      run.usage = {};
+      for (const auto& m : members) {
+        const auto u = usage_of(m.pid);
+        run.usage.cpu_seconds += u.cpu_seconds;
+        run.usage.peak_rss_bytes += u.peak_rss_bytes;
       }
+      if (done >= static_cast<std::int64_t>(opt.events)) break;
+      for (const auto& m : members)
+        if (exited(m.pid)) {
+          log << "candle-node exited early; see " << m.log_path << "\n";
+          stop_all();
+          return run;
+        }
       std::this_thread::sleep_for(progress_poll);
     }
     run.elapsed = seconds_since(t0);
     run.scrapes = s.scrapes();
   }
   // Live keys: candle actors alive once everything is checkpointed (none retired within a run).
-  for (const auto& p : partition_stats(port)) run.live_keys += p.value("candle_actors", 0.0);
-  if (metrics) run.candle_rows = metric_sum(port, "candlestream_postgres_batch_rows_total");
-  stop_child(pid);
+  for (const auto& m : members)
+    for (const auto& p : partition_stats(m.port)) run.live_keys += p.value("candle_actors", 0.0);
+  if (metrics) {
+    run.candle_rows = 0;
+    for (const auto& m : members) run.candle_rows += std::max(0.0, metric_sum(m.port, "candlestream_postgres_batch_rows_total"));
+  }
+  stop_all();
   if (done < static_cast<std::int64_t>(opt.events)) {
-    log << "timed out: " << done << " of " << opt.events << " offsets checkpointed; see " << node_log << "\n";
+    log << "timed out: " << done << " of " << opt.events << " offsets checkpointed; see " << members.front().log_path << "\n";
     return run;
   }
   run.ok = true;
@@ -299,7 +323,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   const double rate_overhead = off_rate > 0 ? 100.0 * (off_rate - on_rate) / off_rate : 0;
   const double cpu_overhead = off_cpu > 0 ? 100.0 * (on_cpu - off_cpu) / off_cpu : 0;
   if (opt.json) {
-    nlohmann::json j{{"events", opt.events}, {"events_per_sec", rate}, {"ceiling_events_per_sec", ceiling},
+    nlohmann::json j{{"events", opt.events}, {"nodes", opt.nodes}, {"events_per_sec", rate}, {"ceiling_events_per_sec", ceiling},
                      {"ratio_to_ceiling", rate / ceiling}, {"cpu_seconds", cpu_seconds},
                      {"cpu_seconds_per_million_events", cpu_seconds / static_cast<double>(opt.events) * 1e6},
                      {"peak_rss_bytes", peak_rss}, {"idle_rss_bytes", idle_rss}, {"live_keys", live_keys},
@@ -329,7 +353,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
     }
     out << j.dump() << "\n";
   } else {
-    out << "pipeline:       " << rate << " events/s end to end, median of " << opt.rounds << " (" << *rate_min << "-" << *rate_max
+    out << "pipeline:       " << rate << " events/s end to end (" << opt.nodes << " node" << (opt.nodes == 1 ? "" : "s") << "), median of " << opt.rounds << " (" << *rate_min << "-" << *rate_max
         << "; " << opt.events << " events, " << elapsed
         << " s from node start until every offset was checkpointed in PostgreSQL; metrics scraped every " << opt.scrape_interval_s
         << " s)\n"

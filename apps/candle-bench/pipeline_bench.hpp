@@ -32,6 +32,9 @@ struct pipeline_options {
   // Also measure a bare COPY of as many candle rows as a run wrote (copy_ceiling_rows_per_sec,
   // beside candle_rows_per_sec); set when --market-rate is given.
   bool copy_ceiling = false;
+  // candle-nodes in the timed group (one consumer group, partitions split between them): the
+  // scaling figure. CPU and peak RSS are their sums.
+  int nodes = 1;
 };
 
 // Pre-loads events into a fresh topic, then in each round measures a bare librdkafka consumer
