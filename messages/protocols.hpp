@@ -98,7 +98,8 @@ using directory_hdl = caf::typed_actor<
 using db_writer_hdl = caf::typed_actor<
   caf::replies_to<claim_atom, std::string, std::int32_t, std::string>::with<partition_claim>, // topic, partition, owner
   caf::replies_to<commit_atom, checkpoint_request>::with<checkpoint_result>,                 // committed or fenced
-  caf::reacts_to<tick_atom>>;                                                                 // maintenance timer
+  caf::reacts_to<tick_atom>,                                                                  // maintenance timer
+  caf::reacts_to<crash_atom>>;                                                                // fault injection (node.faults)
 
 // The node's Kafka producer (actors/publisher/). Failures are pipeline_errc::publish_failed.
 using publisher_hdl = caf::typed_actor<

@@ -67,6 +67,10 @@ db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_
   runtime::log_info(component, "candle store ready");
   if (cfg.maintenance) self->delayed_send(self, std::chrono::nanoseconds(cfg.maintenance_interval), tick_atom::value);
   return {
+    [=](crash_atom) {
+      // A db_writer is a node singleton: its death escalates to the process (root_supervisor).
+      if (cfg.faults_enabled) throw std::runtime_error("fault injection: db_writer crashed on purpose");
+    },
     [=](claim_atom, const std::string& topic, std::int32_t partition, const std::string& owner) -> caf::result<partition_claim> {
       auto& store = *self->state.store;
       const auto what = "claiming " + where(topic, partition);

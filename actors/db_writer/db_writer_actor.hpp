@@ -32,6 +32,7 @@ struct db_writer_config {
   duration_ns max_backoff = 5 * ns_per_s;
   duration_ns maintenance_interval = 10 * 60 * ns_per_s;
   bool maintenance = true; // pg_partman upkeep: one writer of a node's pool does it
+  bool faults_enabled = false; // node.faults: crash_atom makes it fail as a bug would
   // Metrics, shared by a node's writers (null: not recorded): each checkpoint transaction's
   // duration, retries included, and the candle rows it wrote (finals and live).
   runtime::metrics::histogram* batch_seconds = nullptr;

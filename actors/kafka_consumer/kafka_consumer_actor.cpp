@@ -25,6 +25,10 @@ caf::behavior kafka_consumer_actor(caf::stateful_actor<kafka_consumer_state>* se
       if (dm.reason && dm.reason != caf::exit_reason::user_shutdown) {
         const auto why = "reader of partition " + std::to_string(p) + " died: " + caf::to_string(dm.reason);
         runtime::log_error(component, why);
+        // The other readers go too: without this actor nothing feeds, revokes or stops them, and
+        // their timers would keep them (and so the actor system, and the process) alive. Their
+        // partitions resume from the last checkpoints wherever Kafka assigns them next.
+        for (const auto& [_, r] : self->state.readers) self->send_exit(r.reader, dm.reason);
         self->quit(make_error(caf::sec::runtime_error, why));
       }
       return;
@@ -96,6 +100,13 @@ caf::behavior kafka_consumer_actor(caf::stateful_actor<kafka_consumer_state>* se
       auto rp = self->make_response_promise();
       rp.delegate(it->second.reader, a);
       return rp;
+    },
+    // Fault injection (the reader obeys only with node.faults): false when no reader holds it.
+    [=](crash_atom a, std::int32_t p) {
+      auto it = self->state.readers.find(p);
+      if (it == self->state.readers.end()) return false;
+      self->send(it->second.reader, a);
+      return true;
     },
     [=](stats_atom) {
       auto rp = self->make_response_promise<std::string>();

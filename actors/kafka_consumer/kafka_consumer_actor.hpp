@@ -9,6 +9,7 @@
 //                                          checkpoint that takes longer goes on in the background
 //   (stats_atom) -> string                 readers' counters as a JSON array
 //   (checkpoint_atom, int32 p) -> int64    checkpoint partition p now; its committed offset
+//   (crash_atom, int32 p) -> bool          fault injection: crash partition p's reader (false: none here)
 // A reader only stops when revoked; one that dies otherwise is a bug this actor cannot repair
 // (the poll thread would feed a dead actor), so it fails and the node stops (root_supervisor).
 #include <caf/event_based_actor.hpp>

@@ -59,6 +59,10 @@ caf::behavior partition_reader_actor(caf::stateful_actor<reader_state>* self, re
       for (std::size_t i = 0; i < ivs.size(); ++i)
         if (ivs[i] == key.iv) self->send(it->second.actors[i], crash_atom::value);
     },
+    [=](crash_atom) {
+      // A reader's death is its node's (kafka_consumer escalates: docs/architecture.md).
+      if (keep->first.faults_enabled) throw std::runtime_error("fault injection: partition reader crashed on purpose");
+    },
     [=](stats_atom) { return logic->stats_json(); },
     // The console's `checkpoint PARTITION`: answers the committed offset once the checkpoint is in
     // PostgreSQL (at once when nothing changed since the last one). One that fails restarts the

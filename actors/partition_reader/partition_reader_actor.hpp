@@ -15,6 +15,8 @@
 //   (deadline_atom, seq)                  that collect's timeout
 //   (watermark_atom) -> timestamp_ns      for a candle actor holding nothing live, before it answers a query
 //   (crash_atom, candle_key)              fault injection (when enabled): crash one candle actor
+//   (crash_atom)                          fault injection (when enabled): crash this reader (its
+//                                         node escalates: the process supervisor restarts it)
 //   (stats_atom) -> string                counters as JSON text
 // Liveness: while Kafka assigns the partition here the reader never gives up. A failed claim, a
 // failed checkpoint or a crashed candle actor restarts it from its last checkpoint with backoff;

@@ -6,12 +6,15 @@
 
 namespace cs {
 
-caf::behavior root_supervisor(caf::event_based_actor* self, std::vector<caf::actor> children,
+caf::behavior root_supervisor(caf::event_based_actor* self, std::vector<supervised_child> children,
                               escalation_handler escalate) {
-  for (const auto& c : children) self->monitor(c);
+  for (const auto& c : children) self->monitor(c.actor);
   self->set_down_handler([=](caf::down_msg& dm) {
     if (!dm.reason || dm.reason == caf::exit_reason::user_shutdown) return; // orderly shutdown
-    const std::string why = "a node service actor failed: " + caf::to_string(dm.reason);
+    std::string who = "a node service actor";
+    for (const auto& c : children)
+      if (c.actor.address() == dm.source) who = c.name;
+    const std::string why = who + " failed: " + caf::to_string(dm.reason);
     runtime::log_error("root_supervisor", why + "; escalating (node shutdown)");
     escalate(why);
   });

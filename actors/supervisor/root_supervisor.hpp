@@ -15,7 +15,13 @@ namespace cs {
 
 using escalation_handler = std::function<void(const std::string& why)>;
 
-caf::behavior root_supervisor(caf::event_based_actor* self, std::vector<caf::actor> children,
+// A watched singleton and the name the log gives it when it fails.
+struct supervised_child {
+  std::string name;
+  caf::actor actor;
+};
+
+caf::behavior root_supervisor(caf::event_based_actor* self, std::vector<supervised_child> children,
                               escalation_handler escalate);
 
 } // namespace cs

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -248,6 +249,25 @@ int main(int argc, char** argv) {
   });
   if (cfg.get(cs::runtime::keys::node_faults)) {
     server.Post("/debug/crash", [&](const httplib::Request& req, httplib::Response& res) {
+      const auto target = req.has_param("target") ? req.get_param_value("target") : std::string("candle");
+      if (target == "reader") {
+        std::int32_t p = -1;
+        const auto text = req.get_param_value("partition");
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), p);
+        if (ec != std::errc{} || end != text.data() + text.size() || p < 0)
+          return json_error(res, 400, "bad_parameter", "target=reader needs partition, a partition number");
+        caf::scoped_actor self{system};
+        bool found = false;
+        self->request(pipeline.consumer(), ask_timeout, cs::crash_atom::value, p).receive([&](bool f) { found = f; }, [&](caf::error&) {});
+        if (!found) return json_error(res, 404, "unknown_partition", "partition " + text + " is not read by this node");
+        return res.set_content(nlohmann::json{{"crashed", true}, {"target", "reader"}, {"partition", p}}.dump(), "application/json");
+      }
+      if (target == "db_writer") {
+        if (pipeline.db_writers().empty()) return json_error(res, 404, "not_found", "this node runs no db_writer (gateway only)");
+        caf::anon_send(pipeline.db_writers().front(), cs::crash_atom::value);
+        return res.set_content(nlohmann::json{{"crashed", true}, {"target", "db_writer"}}.dump(), "application/json");
+      }
+      if (target != "candle") return json_error(res, 400, "bad_parameter", "target must be candle, reader or db_writer");
       auto iv = cs::parse_interval(req.get_param_value("interval"));
       if (!req.has_param("symbol") || !iv.ok) return json_error(res, 400, "bad_parameter", "symbol and interval are required");
       caf::scoped_actor self{system};

@@ -54,6 +54,7 @@ db_writer_config db_config(const runtime::config& cfg) {
   d.retention = cfg.get(runtime::keys::postgres_retention);
   d.known_series = static_cast<std::size_t>(cfg.get(runtime::keys::postgres_known_series));
   d.retry_deadline = cfg.get(runtime::keys::pipeline_commit_timeout);
+  d.faults_enabled = cfg.get(runtime::keys::node_faults);
   return d;
 }
 
@@ -123,9 +124,14 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
   reader_peers peers{db_writer_hdl{}, publisher_, directory_, cache_, gap_verifier_, commands_, nullptr,
                      make_reader_probe(metrics, cfg.get(runtime::keys::candle_intervals))};
   consumer_ = sys.spawn(kafka_consumer_actor, reader_template(cfg), peers, db_writers_);
-  std::vector<caf::actor> supervised{caf::actor_cast<caf::actor>(directory_), caf::actor_cast<caf::actor>(cache_),
-                                     caf::actor_cast<caf::actor>(publisher_), consumer_, gap_verifier_};
-  for (const auto& w : db_writers_) supervised.push_back(caf::actor_cast<caf::actor>(w));
+  std::vector<supervised_child> supervised{{"directory", caf::actor_cast<caf::actor>(directory_)},
+                                           {"cache", caf::actor_cast<caf::actor>(cache_)},
+                                           {"publisher", caf::actor_cast<caf::actor>(publisher_)},
+                                           {"kafka_consumer", consumer_},
+                                           {"gap_verifier", gap_verifier_}};
+  for (std::size_t i = 0; i < db_writers_.size(); ++i)
+    supervised.push_back({"db_writer " + std::to_string(i + 1) + " of " + std::to_string(db_writers_.size()),
+                          caf::actor_cast<caf::actor>(db_writers_[i])});
   root_ = sys.spawn(root_supervisor, std::move(supervised), escalation_handler(escalate));
 
   auto consumer_settings = kafka_base;

@@ -32,6 +32,7 @@ public:
   const directory_hdl& directory() const { return directory_; }
   const cache_hdl& cache() const { return cache_; }
   const caf::actor& consumer() const { return consumer_; }
+  const std::vector<db_writer_hdl>& db_writers() const { return db_writers_; }
   const publisher_counters& publisher_stats() const { return *publisher_counters_; }
   // Empty before start() and after stop().
   std::vector<poll_loop::partition_view> partition_views() const;
