@@ -5,8 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
+#include <string>
 #include <thread>
 
 namespace cs::bench {
@@ -28,7 +31,11 @@ pid_t spawn(std::vector<std::string> args, const std::string& output_path) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    // execvp: tools such as wrk are named, not given by path (execv failed on them silently, so
+    // `candle-bench sustained` ran without its HTTP load).
+    execvp(argv[0], argv.data());
+    const std::string why = "cannot run " + args.front() + ": " + std::strerror(errno) + "\n";
+    (void)!::write(STDERR_FILENO, why.data(), why.size());
     _exit(127);
   }
   return pid;

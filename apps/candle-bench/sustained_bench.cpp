@@ -91,8 +91,10 @@ int run_sustained(const sustained_options& opt, const char* argv0, std::ostream&
   const std::string name = "bench-sustained-" + id;
   const std::string node_log = "/tmp/candle-bench-" + name + ".log", feed_log = "/tmp/candle-bench-" + name + "-feed.log",
                     wrk_log = "/tmp/candle-bench-" + name + "-wrk.log";
+  // wrk is one client address: the per-address rate limit would answer most of its load with 429.
   node_pid = start_node(node_bin, topic, name, port_text, opt.config_file, node_log, true,
-                        {"--kafka.topic.events.partitions=" + std::to_string(opt.partitions)});
+                        {"--kafka.topic.events.partitions=" + std::to_string(opt.partitions), "--http.rate-limit=100000000",
+                         "--http.rate-burst=100000000"});
   log << "started candle-node " << name << " (pid " << node_pid << ", port " << port << ", log " << node_log << ")\n";
   if (!wait_running(node_pid, port_text, opt.partitions, 120, log)) {
     log << "see " << node_log << "\n";
