@@ -294,6 +294,11 @@ void poll_loop::run() {
   rd_kafka_queue_destroy(state_->queue);
   state_->queue = nullptr;
   (void)state_->consumer->close();
+  const auto c = counters();
+  runtime::log_info(component, "poll loop stopped: " + std::to_string(c.records) + " records in " + std::to_string(c.batches) +
+                                 " batches, " + std::to_string(c.pauses) + " pauses, " + std::to_string(c.errors) + " errors, " +
+                                 std::to_string(c.stale_commands) + " stale commands, " + std::to_string(c.seek_failures) +
+                                 " failed seeks");
   running_ = false;
 }
 

@@ -85,7 +85,8 @@ bool preload(const runtime::config& cfg, const std::string& topic, std::size_t n
 double bare_consumer_rate(const runtime::config& cfg, const std::string& topic, int partitions, std::size_t n) {
   runtime::kafka_consumer consumer({{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)}, {"group.id", std::string("bench-ceiling-") + bench_id()},
                                     {"enable.partition.eof", "false"}, {"fetch.wait.max.ms", "50"},
-                                    {"queued.max.messages.kbytes", "262144"}, {"max.partition.fetch.bytes", "4194304"}});
+                                    {"queued.max.messages.kbytes", "262144"}, {"max.partition.fetch.bytes", "4194304"},
+                                    {"queued.min.messages", "1000000"}});
   std::vector<runtime::kafka_topic_partition> parts;
   for (int p = 0; p < partitions; ++p) parts.push_back({topic, p, runtime::kafka_offset_beginning});
   if (!consumer.assign(parts)) return 0;

@@ -142,7 +142,8 @@ node_pipeline::node_pipeline(caf::actor_system& sys, const runtime::config& cfg,
   consumer_settings["session.timeout.ms"] = std::to_string(cfg.get(runtime::keys::kafka_session_timeout) / ns_per_ms);
   consumer_settings["heartbeat.interval.ms"] = std::to_string(cfg.get(runtime::keys::kafka_session_timeout) / ns_per_ms / 4);
   consumer_settings["fetch.wait.max.ms"] = "50";
-  consumer_settings["queued.max.messages.kbytes"] = "262144";
+  consumer_settings["queued.min.messages"] = std::to_string(cfg.get(runtime::keys::kafka_prefetch_records));
+  consumer_settings["queued.max.messages.kbytes"] = std::to_string(cfg.get(runtime::keys::kafka_prefetch_bytes) >> 10);
   consumer_settings["max.partition.fetch.bytes"] = "4194304";
 
   poll_limits limits;

@@ -28,6 +28,8 @@ inline const integer_key kafka_topic_late_partitions{"kafka.topic.late.partition
 inline const duration_key kafka_session_timeout{"kafka.session-timeout", "10s", "consumer group session timeout: how soon a dead node's partitions move (broker minimum 6s)", {ns_per_s, ns_per_hour}};
 inline const duration_key kafka_offset_mirror_interval{"kafka.offset-mirror-interval", "5s", "how often the group's committed offsets are set to the checkpointed ones (for lag tools); none within this after a rebalance", {100 * ns_per_ms, ns_per_hour}};
 inline const integer_key kafka_max_poll_records{"kafka.max-poll-records", "20000", "records taken per poll round of the consumer thread", {1, 10'000'000}};
+inline const integer_key kafka_prefetch_records{"kafka.prefetch-records", "1000000", "per partition: records librdkafka fetches ahead of the poll thread (queued.min.messages); a partition whose queue holds fewer is fetched again. Its default of 100,000 is about one fetch, so a busy partition waited for each fetch in turn", {1, 10'000'000}};
+inline const byte_size_key kafka_prefetch_bytes{"kafka.prefetch-bytes", "64m", "all partitions together: bytes librdkafka holds fetched and not yet polled (queued.max.messages.kbytes); bounds the prefetch's memory", {1 << 20, std::int64_t{2} << 30}};
 inline const integer_key kafka_max_inflight_batches{"kafka.max-inflight-batches", "64", "per partition: batches handed to the reader and not processed; above it the partition pauses", {1, 1'000'000}};
 
 // --- Redis (L2 cache) ---
