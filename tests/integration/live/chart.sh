@@ -15,7 +15,10 @@ for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/api/v1/symbols?prefix=${prefix}000" | grep -q '"1s"' && break
   sleep 0.2
 done
-curl -fs "http://127.0.0.1:$port/" | grep -q '<div id="chart">' || fail "GET / is not the chart page"
+# To a file, not through a pipe: under pipefail, grep -q exiting at its first match makes a curl
+# still writing a large page fail, and the test with it.
+curl -fs "http://127.0.0.1:$port/" -o "$work/index.html" || fail "GET / failed"
+grep -q '<div id="chart">' "$work/index.html" || fail "GET / is not the chart page"
 curl -fs "http://127.0.0.1:$port/static/lightweight-charts.js" -o "$work/lwc.js" || fail "GET /static/lightweight-charts.js"
 cmp -s "$work/lwc.js" "$repo/actors/http_gateway/web/node_modules/lightweight-charts/dist/lightweight-charts.standalone.production.js" ||
   fail "GET /static/lightweight-charts.js is not the pinned library"
