@@ -120,11 +120,7 @@ log "node B down in node A's view after $((SECONDS - t0)) s"
 resp=$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$pa/api/v1/candles/live?symbol=$sym_b&interval=1m")
 [[ "${resp##*$'\n'}" == 503 && "$resp" == *owner_unavailable*node-b* ]] || fail "live candle of $sym_b on A while B is down: $resp (expected 503 owner_unavailable naming node-b)"
 log "while B is down, A answers B's key with: ${resp%$'\n'*}"
-deadline=$((SECONDS + 60))
-until [[ "$(stats_count "$pa")" == 8 ]]; do
-  ((SECONDS < deadline)) || fail "node A reads $(stats_count "$pa") of 8 partitions 60 s after node B died"
-  sleep 0.5
-done
+wait_reads "$pa" 8 60 "node B died"
 log "node A reads all 8 partitions $((SECONDS - t0)) s after node B died"
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$pa/api/v1/candles/live?symbol=$sym_b&interval=1m" >/dev/null && break; sleep 0.2; done
 curl -fs "http://127.0.0.1:$pa/api/v1/candles/live?symbol=$sym_b&interval=1m" >/dev/null || fail "A does not answer $sym_b after taking B's partitions"
@@ -149,11 +145,7 @@ kill -STOP "$pid_node_b"
 t0=$SECONDS
 wait_members "a:True b:False c:True" 15
 log "paused node B down in node A's view after $((SECONDS - t0)) s"
-deadline=$((SECONDS + 30))
-until [[ "$(stats_count "$pa")" == 8 ]]; do
-  ((SECONDS < deadline)) || fail "node A reads $(stats_count "$pa") of 8 partitions 30 s after node B paused"
-  sleep 0.5
-done
+wait_reads "$pa" 8 30 "node B paused"
 log "node A reads all 8 partitions $((SECONDS - t0)) s after node B paused"
 kill -CONT "$pid_node_b"
 t0=$SECONDS

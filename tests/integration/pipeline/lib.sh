@@ -117,6 +117,16 @@ stats_count() {
     python3 -c "import json,sys; print(len(json.load(sys.stdin)['partitions']))" 2>/dev/null || echo 0
 }
 
+# wait_reads PORT N SECONDS WHAT: until the node on PORT reads N partitions; fails after SECONDS,
+# saying how many it reads that long after WHAT (e.g. "node B died").
+wait_reads() {
+  local port=$1 want=$2 limit=$3 what=$4 deadline=$((SECONDS + $3))
+  until [[ "$(stats_count "$port")" == "$want" ]]; do
+    ((SECONDS < deadline)) || fail "the node on port $port reads $(stats_count "$port") of $want partitions $limit s after $what"
+    sleep 0.5
+  done
+}
+
 # wait_settled TOTAL PORT...: until every node reads some partitions and together all TOTAL, 30 s
 # at most; the counts per node are left in settled_counts.
 wait_settled() {
