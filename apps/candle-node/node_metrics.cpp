@@ -36,6 +36,10 @@ void declare_families(registry& r) {
   r.declare("candlestream_partition_watermark_seconds", kind::gauge, "Event-time watermark of the partition (epoch seconds).", p);
   r.declare("candlestream_kafka_high_watermark", kind::gauge, "Offset after the partition's last record, as of the consumer's last fetch.", p);
   r.declare("candlestream_kafka_consumer_lag", kind::gauge, "Records in the partition not yet read by this node (high watermark - next offset).", p);
+  r.declare("candlestream_kafka_records_polled_total", kind::counter, "Records the poll thread took from librdkafka for a partition it reads (redeliveries after a seek included).", {});
+  r.declare("candlestream_kafka_batches_total", kind::counter, "Batches the poll thread handed to the partition readers.", {});
+  r.declare("candlestream_kafka_pauses_total", kind::counter, "Times the poll thread paused a partition because its reader was behind (kafka.max-inflight-batches).", {});
+  r.declare("candlestream_kafka_consume_errors_total", kind::counter, "Errors librdkafka returned in place of a record (mostly transient broker connection errors).", {});
   r.declare("candlestream_partition_paused", kind::gauge, "1 while fetching the partition is paused (its reader is behind or re-claiming).", p);
   r.declare("candlestream_partitions_paused", kind::gauge, "Partitions of this node whose fetching is paused.", {});
   r.declare("candlestream_partitions_assigned", kind::gauge, "Partitions this node owns.", {});
@@ -124,6 +128,11 @@ void collect_partitions(registry& r, caf::actor_system& sys, const node_pipeline
     actors += p.value("candle_actors", 0.0);
     mailbox_max = std::max(mailbox_max, p.value("mailbox", 0.0));
   }
+  const auto polled = pipeline.poll_counters();
+  r.counter_of("candlestream_kafka_records_polled_total").set_total(static_cast<double>(polled.records));
+  r.counter_of("candlestream_kafka_batches_total").set_total(static_cast<double>(polled.batches));
+  r.counter_of("candlestream_kafka_pauses_total").set_total(static_cast<double>(polled.pauses));
+  r.counter_of("candlestream_kafka_consume_errors_total").set_total(static_cast<double>(polled.errors));
   r.gauge_of("candlestream_partitions_assigned").set(static_cast<double>(parts.size()));
   r.gauge_of("candlestream_partitions_paused").set(paused);
   r.gauge_of("candlestream_candle_actors").set(actors);

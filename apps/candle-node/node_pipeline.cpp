@@ -183,6 +183,8 @@ std::vector<poll_loop::partition_view> node_pipeline::partition_views() const {
   return loop_ ? loop_->partitions() : std::vector<poll_loop::partition_view>{};
 }
 
+poll_loop::stats node_pipeline::poll_counters() const { return loop_ ? loop_->counters() : poll_loop::stats{}; }
+
 void node_pipeline::stop() {
   if (!loop_) return;
   loop_->stop(); // final checkpoints through the revoke hook

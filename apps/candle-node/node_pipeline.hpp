@@ -36,6 +36,8 @@ public:
   const publisher_counters& publisher_stats() const { return *publisher_counters_; }
   // Empty before start() and after stop().
   std::vector<poll_loop::partition_view> partition_views() const;
+  // The poll thread's counters since start (zero before start()).
+  poll_loop::stats poll_counters() const;
 
 private:
   caf::actor_system& sys_;

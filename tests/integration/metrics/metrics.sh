@@ -53,6 +53,10 @@ checks = [
     ("lag 0 once all is read", total("candlestream_kafka_consumer_lag") == 0),
     ("high watermarks == fed", total("candlestream_kafka_high_watermark") == float(sys.argv[2])),
     ("nothing paused", total("candlestream_partitions_paused") == 0),
+    ("every record polled", total("candlestream_kafka_records_polled_total") >= float(sys.argv[2])
+        and total("candlestream_kafka_batches_total") > 0),
+    ("no reader fell behind, no consume errors", total("candlestream_kafka_pauses_total") == 0
+        and total("candlestream_kafka_consume_errors_total") == 0),
     ("publisher acknowledged records", total("candlestream_publisher_records_acknowledged_total") > 0
         and total("candlestream_publisher_delivery_failures_total") == 0),
     ("dependencies up", total("candlestream_dependency_up", dependency="kafka") == 1
