@@ -86,7 +86,9 @@ double bare_consumer_rate(const runtime::config& cfg, const std::string& topic, 
   runtime::kafka_consumer consumer({{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)}, {"group.id", std::string("bench-ceiling-") + bench_id()},
                                     {"enable.partition.eof", "false"}, {"fetch.wait.max.ms", "50"},
                                     {"queued.max.messages.kbytes", "262144"}, {"max.partition.fetch.bytes", "4194304"},
-                                    {"queued.min.messages", "1000000"}});
+                                    // The node's prefetch (docs/throughput.md), or the ceiling
+                                    // would measure a slower consumer than the node runs.
+                                    {"queued.min.messages", std::to_string(cfg.get(runtime::keys::kafka_prefetch_records))}});
   std::vector<runtime::kafka_topic_partition> parts;
   for (int p = 0; p < partitions; ++p) parts.push_back({topic, p, runtime::kafka_offset_beginning});
   if (!consumer.assign(parts)) return 0;
