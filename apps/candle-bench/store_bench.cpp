@@ -173,9 +173,8 @@ double ceiling_run(std::vector<writer>& writers, std::ostream& log) {
       rows.clear();
       for (const auto& c : b.finals) rows.push_back({&c, true});
       for (const auto& c : b.live) rows.push_back({&c, false});
-      data.clear();
-      runtime::append_copy_rows(data, rows);
-      const auto copied = w.ceiling->transact([&](pqxx::work& tx) { return runtime::copy_from_text(tx, target, data); });
+      runtime::encode_copy_rows(data, rows);
+      const auto copied = w.ceiling->transact([&](pqxx::work& tx) { return runtime::copy_rows_in(tx, target, data); });
       if (!copied || *copied != rows.size())
         return "ceiling COPY: " + (copied ? std::string{"row count differs"} : copied.error().reason);
     }
@@ -310,7 +309,7 @@ int run_store(const store_bench_options& opt, std::ostream& out) {
                      {"rounds", opt.rounds}, {"live_every", opt.live_every}, {"copy_min_rows", store_opt.copy_min_rows},
                      {"store_rows_per_sec", store_rate}, {"store_seconds", store_med},
                      {"copy_rows_per_sec", copy_rate}, {"copy_seconds", copy_med}, {"store_vs_copy", store_rate / copy_rate},
-                     {"ceiling", "COPY text into TEMP TABLE (LIKE candles INCLUDING DEFAULTS), one transaction per batch"},
+                     {"ceiling", "COPY (binary) into TEMP TABLE (LIKE candles INCLUDING DEFAULTS), one transaction per batch"},
                      {"runs", runs}};
     out << j.dump() << "\n";
   } else {

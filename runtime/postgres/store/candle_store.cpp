@@ -34,6 +34,7 @@ result<void, pg_error> prepare_statements(store_connection& conn) {
     {store_sql::advance_name, store_sql::advance_sql},
     {store_sql::upsert_name, store_sql::upsert_sql},
     // Prepared lazily by libpqxx (at first use), so after ensure_staging created the table.
+    {store_sql::insert_staged_name, store_sql::insert_staged_sql},
     {store_sql::upsert_staged_name, store_sql::upsert_staged_sql},
     {store_sql::load_checkpoint_name, store_sql::load_checkpoint_sql},
     {store_sql::series_name, store_sql::series_sql},
@@ -87,7 +88,7 @@ result<candle_store, pg_error> candle_store::open(const std::string& conn_string
 result<partition_claim, pg_error> candle_store::claim_partition(const std::string& topic,
                                                                 std::int32_t partition,
                                                                 const std::string& owner) {
-  return conn_.transact([&](pqxx::work& tx) {
+  auto claimed = conn_.transact([&](pqxx::work& tx) {
     const auto row = tx.exec_prepared1(store_sql::claim_name, topic, partition, owner);
     partition_claim claim;
     claim.epoch = row[0].as<std::int64_t>();
@@ -100,6 +101,9 @@ result<partition_claim, pg_error> candle_store::claim_partition(const std::strin
     claim.state.live = candles_of(tx.exec_prepared(store_sql::load_live_name, topic, partition));
     return claim;
   });
+  if (claimed)
+    stored_live_.reset(topic, partition, claimed->state.live);
+  return claimed;
 }
 
 result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
@@ -113,11 +117,36 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
   if (bulk)
     if (auto staged = ensure_staging(); !staged)
       return staged.error();
+  if (bulk)
+    stored_live_.mark_fresh(topic, partition, batch.rows);
+  auto committed = write_checkpoint(topic, partition, epoch, state, batch, bulk, keys_after::follow_batch);
+  // unique_violation: a row thought fresh was stored after all (see stored_live_keys.hpp). Again,
+  // every row through the upsert, and learn the partition's live rows anew in that transaction.
+  constexpr const char* unique_violation = "23505";
+  if (bulk && !committed && committed.error().sqlstate == unique_violation) {
+    ++fresh_conflicts_;
+    for (auto& row : batch.rows)
+      row.fresh = false;
+    committed = write_checkpoint(topic, partition, epoch, state, batch, bulk, keys_after::reload);
+  }
+  // undefined_table: the staging table vanished behind our back (DISCARD TEMP, a pooler handing
+  // out another session); the next call creates it again instead of failing forever.
+  constexpr const char* undefined_table = "42P01";
+  if (!committed && committed.error().sqlstate == undefined_table)
+    staging_generation_ = 0;
+  return committed;
+}
+
+result<checkpoint_outcome, pg_error> candle_store::write_checkpoint(
+  const std::string& topic, std::int32_t partition, std::int64_t epoch,
+  const partition_snapshot& state, const checkpoint_batch& batch, bool bulk, keys_after keys) {
+  const bool any_fresh = std::any_of(batch.rows.begin(), batch.rows.end(), [](const auto& r) { return r.fresh; });
+  const bool any_stored = std::any_of(batch.rows.begin(), batch.rows.end(), [](const auto& r) { return !r.fresh; });
   // Encoded before the transaction starts, so the row locks are held for as short as possible.
   candle_columns cols;
   std::string copy_data;
   if (bulk)
-    append_copy_rows(copy_data, batch.rows);
+    encode_copy_rows(copy_data, batch.rows, fresh_column::append);
   else if (!batch.rows.empty())
     cols = encode_candle_columns(batch.rows);
   // Only rows that can change candle_series go to the series statement.
@@ -131,6 +160,7 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
       series_open_time.add(row.value->open_time);
     }
 
+  std::vector<candle> live_now; // keys_after::reload: the partition's live rows after the writes
   auto committed = conn_.transact([&](pqxx::work& tx, bool& roll_back) {
     // Checkpoint first: it takes the row lock that orders us against a concurrent claim, and a
     // fenced owner sends no candles at all.
@@ -143,9 +173,12 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
     }
     if (bulk) {
       static const std::string target = std::string{store_sql::staging_table} + " ("
-                                        + std::string{candle_copy_columns} + ")";
-      copy_from_text(tx, target, copy_data);
-      tx.exec_prepared(store_sql::upsert_staged_name, topic, partition);
+                                        + std::string{candle_copy_columns} + ", fresh)";
+      copy_rows_in(tx, target, copy_data);
+      if (any_fresh)
+        tx.exec_prepared(store_sql::insert_staged_name, topic, partition);
+      if (any_stored)
+        tx.exec_prepared(store_sql::upsert_staged_name, topic, partition);
     } else if (!batch.rows.empty()) {
       tx.exec_prepared(store_sql::upsert_name, cols.symbol, cols.interval, cols.open_time,
                        cols.close_time, cols.open, cols.high, cols.low, cols.close, cols.volume,
@@ -154,15 +187,17 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
     }
     if (!series_rows.empty())
       tx.exec_prepared(store_sql::series_name, series_symbol.take(), series_interval.take(), series_open_time.take());
+    if (keys == keys_after::reload)
+      live_now = candles_of(tx.exec_prepared(store_sql::load_live_name, topic, partition));
     return checkpoint_outcome::committed;
   });
-  if (committed && *committed == checkpoint_outcome::committed)
+  if (committed && *committed == checkpoint_outcome::committed) {
     for (const candle* c : series_rows) known_series_.remember(*c);
-  // undefined_table: the staging table vanished behind our back (DISCARD TEMP, a pooler handing
-  // out another session); the next call creates it again instead of failing forever.
-  constexpr const char* undefined_table = "42P01";
-  if (!committed && committed.error().sqlstate == undefined_table)
-    staging_generation_ = 0;
+    if (keys == keys_after::reload)
+      stored_live_.reset(topic, partition, live_now);
+    else
+      stored_live_.committed(topic, partition, batch.rows);
+  }
   return committed;
 }
 

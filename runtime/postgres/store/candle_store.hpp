@@ -31,11 +31,13 @@
 #include "messages/time.hpp"
 #include "runtime/postgres/client.hpp"
 #include "runtime/result.hpp"
+#include "runtime/postgres/store/checkpoint_batch.hpp"
 #include "runtime/postgres/store/known_series.hpp"
 #include "runtime/postgres/store/storage_kind.hpp"
 #include "runtime/postgres/store/storage_setup.hpp"
 #include "runtime/postgres/store/store_connection.hpp"
 #include "runtime/postgres/store/store_options.hpp"
+#include "runtime/postgres/store/stored_live_keys.hpp"
 
 namespace cs::runtime {
 
@@ -72,6 +74,7 @@ public:
   // In ONE transaction: creates the partition_checkpoint row if missing, bumps its epoch
   // (epoch = epoch + 1, owner = owner) and loads the partition's live candles (rows of this topic
   // and partition with closed = false; ordered by symbol, interval text (byte order), open_time).
+  // Their keys are what this store then knows to be stored for the partition.
   result<partition_claim, pg_error> claim_partition(const std::string& topic, std::int32_t partition,
                                                     const std::string& owner);
 
@@ -80,7 +83,9 @@ public:
   // before it writes anything; then upserts `finals` as closed rows and `changed_live` as live
   // rows, tagged with topic and partition: in one statement of column arrays for a small batch,
   // or (store_options::copy_min_rows and more) COPYed into the connection's staging table and
-  // upserted from it by one statement. state.live and
+  // moved from it by a plain INSERT of the rows not known to be stored and an upsert of the
+  // others; should a row thought new be there, the whole batch is written again through the
+  // upsert in a new transaction (fresh_conflicts()). state.live and
   // state.partition are not used (pass the changed live candles in changed_live). Each candle's
   // own `closed` flag is ignored: the list it is in decides. A key present more than once is
   // written once (final beats live; otherwise the later entry wins). A stored final row is never
@@ -126,6 +131,11 @@ public:
   const std::vector<std::string>& startup_notes() const { return notes_; }
   // Versions open() applied (empty when the schema was up to date).
   const std::vector<int>& applied_migrations() const { return applied_; }
+  // Checkpoints whose rows thought fresh were stored after all, so they were written again through
+  // the upsert (see stored_live_keys.hpp): a few after a reconnect or a replay, not a steady rate.
+  std::uint64_t fresh_conflicts() const { return fresh_conflicts_; }
+  // Live keys this connection knows are stored, over all partitions.
+  std::size_t stored_live_keys_known() const { return stored_live_.size(); }
   // Server process id of the store's connection, for tests and diagnostics.
   result<int, pg_error> backend_pid() { return conn_.backend_pid(); }
 
@@ -142,11 +152,22 @@ private:
   // transaction: created inside a checkpoint that then rolls back, it would be gone again.
   result<void, pg_error> ensure_staging();
 
+  // After a committed write_checkpoint: follow_batch applies its rows to stored_live_ (live rows
+  // stored, finals gone); reload replaces what is known of the partition by its live rows as the
+  // same transaction left them.
+  enum class keys_after : bool { follow_batch, reload };
+  // One try of commit_checkpoint with the rows' fresh flags as they are.
+  result<checkpoint_outcome, pg_error> write_checkpoint(const std::string& topic, std::int32_t partition,
+                                                        std::int64_t epoch, const partition_snapshot& state,
+                                                        const checkpoint_batch& batch, bool bulk, keys_after keys);
+
   store_connection conn_;
   storage_info storage_;
   std::vector<int> applied_;
   std::vector<std::string> notes_;
   known_series known_series_; // series this connection committed to candle_series
+  stored_live_keys stored_live_;  // live rows this connection knows are stored, per partition
+  std::uint64_t fresh_conflicts_ = 0;
   std::size_t copy_min_rows_;
   // The session (store_connection::generation, backend pid) known to have the staging table.
   std::uint64_t staging_generation_ = 0;

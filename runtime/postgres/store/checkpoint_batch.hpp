@@ -13,6 +13,7 @@ namespace cs::runtime {
 struct checkpoint_row {
   const candle* value = nullptr; // points into the caller's vectors
   bool closed = false;           // from the list it came from, not from value->closed
+  bool fresh = false;            // not known to be stored: a plain INSERT may write it (stored_live_keys)
 };
 
 struct checkpoint_batch {

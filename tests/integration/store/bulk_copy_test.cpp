@@ -1,6 +1,7 @@
 // Large checkpoints take the COPY + staging path (store_options::copy_min_rows): exact values
-// through the text COPY format, and the same upsert rules as the one-statement path (idempotent,
-// a final row never turned back into a live one).
+// through the binary COPY format, the same upsert rules as the one-statement path (idempotent, a
+// final row never turned back into a live one), and rows not known to be stored written by a
+// plain INSERT, with the upsert taking over when one is there after all.
 #include <cmath>
 #include <limits>
 
@@ -123,6 +124,9 @@ TEST_CASE("a large checkpoint repeated with some candles now final is idempotent
     const auto back = require_ok(store.all_candles(names.symbol_prefix));
     REQUIRE(back.size() == expected.size());
     CHECK(back == sorted(expected));
+    // Each time some rows thought new (finals sent again as live; then the finals of the first
+    // try) were stored: the batch went again through the upsert.
+    CHECK(store.fresh_conflicts() == static_cast<std::uint64_t>(repeat) + 1);
   }
   CHECK(require_ok(store.count_candles(names.symbol_prefix)) == symbols * minutes);
 }
@@ -150,4 +154,92 @@ TEST_CASE("a fenced large checkpoint writes nothing and the staging table is lef
         == rt::checkpoint_outcome::committed);
   CHECK(require_ok(old_owner.all_candles(names.symbol_prefix)) == sorted(few));
   (void)current;
+}
+
+TEST_CASE("a claim learns the stored live rows, so their finals need no second try",
+          "[store][checkpoint][copy]") {
+  constexpr int symbols = 300;
+  run_names names;
+  cleanup_guard cleanup{names};
+  std::vector<candle> live;
+  for (int s = 0; s < symbols; ++s) live.push_back(as_closed(awkward_candle(names, s, 0), false));
+  cs::partition_snapshot state;
+  state.next_offset = 10;
+  {
+    auto first_owner = open_store();
+    const auto claim = require_ok(first_owner.claim_partition(names.topic, partition_0, "node-a"));
+    REQUIRE(require_ok(first_owner.commit_checkpoint(names.topic, partition_0, claim.epoch, state, {}, live))
+            == rt::checkpoint_outcome::committed);
+    CHECK(first_owner.stored_live_keys_known() == symbols);
+  }
+
+  // A new connection (a restarted node) claims: minute 0 becomes final with new values, minute 1
+  // opens. The finals go through the upsert (they are stored), minute 1 through the plain INSERT.
+  auto next_owner = open_store();
+  const auto claim = require_ok(next_owner.claim_partition(names.topic, partition_0, "node-b"));
+  REQUIRE(claim.state.live.size() == symbols);
+  CHECK(next_owner.stored_live_keys_known() == symbols);
+  std::vector<candle> finals, live2;
+  for (const candle& c : live) {
+    candle changed = c;
+    changed.bar.close = changed.bar.high;
+    changed.bar.last.offset += 1;
+    finals.push_back(as_closed(changed, true));
+  }
+  for (int s = 0; s < symbols; ++s) live2.push_back(as_closed(awkward_candle(names, s, 1), false));
+  state.next_offset = 20;
+  REQUIRE(require_ok(next_owner.commit_checkpoint(names.topic, partition_0, claim.epoch, state, finals, live2))
+          == rt::checkpoint_outcome::committed);
+  CHECK(next_owner.fresh_conflicts() == 0);
+  std::vector<candle> expected = finals;
+  expected.insert(expected.end(), live2.begin(), live2.end());
+  CHECK(require_ok(next_owner.all_candles(names.symbol_prefix)) == sorted(expected));
+  // Minute 0 is final now, minute 1 is what is live.
+  CHECK(next_owner.stored_live_keys_known() == symbols);
+}
+
+TEST_CASE("rows thought new that another partition stored are written through the upsert",
+          "[store][checkpoint][copy]") {
+  constexpr int symbols = 250;
+  run_names names;
+  cleanup_guard cleanup{names};
+  std::vector<candle> finals;
+  for (int s = 0; s < symbols; ++s) finals.push_back(as_closed(awkward_candle(names, s, 0), true));
+  cs::partition_snapshot state;
+  state.next_offset = 5;
+
+  // Partition 0 stores the finals; then the same symbols show up in partition 1 (say the topic
+  // got more partitions), whose store has never seen them.
+  auto store_0 = open_store();
+  const auto claim_0 = require_ok(store_0.claim_partition(names.topic, partition_0, "node-a"));
+  REQUIRE(require_ok(store_0.commit_checkpoint(names.topic, partition_0, claim_0.epoch, state, finals, {}))
+          == rt::checkpoint_outcome::committed);
+  CHECK(store_0.fresh_conflicts() == 0);
+
+  constexpr std::int32_t partition_1 = 1;
+  auto store_1 = open_store();
+  const auto claim_1 = require_ok(store_1.claim_partition(names.topic, partition_1, "node-b"));
+  std::vector<candle> replaced;
+  for (const candle& c : finals) {
+    candle changed = c;
+    changed.bar.close = changed.bar.low;
+    changed.bar.volume += 1;
+    replaced.push_back(changed);
+  }
+  REQUIRE(require_ok(store_1.commit_checkpoint(names.topic, partition_1, claim_1.epoch, state, replaced, {}))
+          == rt::checkpoint_outcome::committed);
+  CHECK(store_1.fresh_conflicts() == 1);
+  CHECK(require_ok(store_1.all_candles(names.symbol_prefix)) == sorted(replaced));
+  const auto checkpoint = require_ok(store_1.load_checkpoint(names.topic, partition_1));
+  REQUIRE(checkpoint.has_value());
+  CHECK(checkpoint->next_offset == 5);
+
+  // New rows after that go in at the first try again.
+  std::vector<candle> later;
+  for (int s = 0; s < symbols; ++s) later.push_back(as_closed(awkward_candle(names, s, 1), true));
+  state.next_offset = 9;
+  REQUIRE(require_ok(store_1.commit_checkpoint(names.topic, partition_1, claim_1.epoch, state, later, {}))
+          == rt::checkpoint_outcome::committed);
+  CHECK(store_1.fresh_conflicts() == 1);
+  CHECK(require_ok(store_1.count_candles(names.symbol_prefix)) == 2 * symbols);
 }
