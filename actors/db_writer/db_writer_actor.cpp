@@ -83,9 +83,16 @@ db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_
       auto& store = *self->state.store;
       const auto what = "checkpoint of " + where(req.topic, req.state.partition);
       const auto started = std::chrono::steady_clock::now();
+      const auto conflicts_before = store.fresh_conflicts();
       auto r = with_retries(self, cfg, what, [&] {
         return store.commit_checkpoint(req.topic, req.state.partition, req.epoch, req.state, req.finals.rows(), req.state.live);
       });
+      // Expected after a reconnect or a replay, not at a steady rate: then the partition's
+      // rows are written by someone else too (e.g. a symbol moved partitions), each checkpoint
+      // pays twice, and this says where.
+      if (store.fresh_conflicts() != conflicts_before)
+        runtime::log_info(component, what + ": rows thought new were stored already; written again through the upsert ("
+                                       + std::to_string(store.fresh_conflicts()) + " such checkpoints on this writer)");
       if (!r) return to_caf(r.error(), what);
       if (r.value() != runtime::checkpoint_outcome::committed) {
         ++self->state.fenced;
