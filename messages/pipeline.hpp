@@ -48,7 +48,7 @@ struct raw_batch {
 
 // What one candle actor changed since the last checkpoint.
 struct checkpoint_part {
-  std::vector<candle> finals;
+  shared_candles finals;    // also kept by the actor for queries until the commit
   std::vector<candle> live; // live candles, only when changed
   bool live_left = false;   // the actor still holds live candles (a later advance may finalise them)
 };

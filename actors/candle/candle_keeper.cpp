@@ -73,8 +73,9 @@ checkpoint_part candle_keeper::collect() {
   // the next one, so that a query never misses a final candle that is in flight to PostgreSQL.
   committed_frontier_ = collected_frontier_;
   collected_frontier_ = frontier() == no_frontier ? committed_frontier_ : frontier();
-  collected_ = finals_;
-  part.finals.swap(finals_);
+  collected_ = shared_candles{std::move(finals_)};
+  finals_.clear();
+  part.finals = collected_;
   if (dirty_) book_.append_live(symbol_, part.live);
   dirty_ = false;
   part.live_left = holds_live();
@@ -83,8 +84,7 @@ checkpoint_part candle_keeper::collect() {
 
 void candle_keeper::committed() {
   committed_frontier_ = collected_frontier_;
-  collected_.clear();
-  collected_.shrink_to_fit();
+  collected_ = {};
 }
 
 recent_candles candle_keeper::recent() const {

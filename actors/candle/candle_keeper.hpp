@@ -59,7 +59,7 @@ private:
   timestamp_ns committed_frontier_ = no_frontier;  // see recent()
   timestamp_ns collected_frontier_ = no_frontier;  // frontier at the last collect()
   timestamp_ns span_from_ = no_frontier;           // during apply()/advance()
-  std::vector<candle> collected_;                  // finals handed over by the last collect()
+  shared_candles collected_;                       // finals handed over by the last collect() (shared with them)
   std::vector<candle> finals_; // final since the last collect()
   bool dirty_ = false;         // live candles changed since the last collect()
   std::size_t late_ = 0;       // events late for this interval (reported by the reader)

@@ -85,7 +85,7 @@ db_writer_hdl::behavior_type db_writer_actor(db_writer_hdl::stateful_pointer<db_
       const auto started = std::chrono::steady_clock::now();
       const auto conflicts_before = store.fresh_conflicts();
       auto r = with_retries(self, cfg, what, [&] {
-        return store.commit_checkpoint(req.topic, req.state.partition, req.epoch, req.state, req.finals.rows(), req.state.live);
+        return store.commit_checkpoint_shared(req.topic, req.state.partition, req.epoch, req.state, req.finals, req.state.live);
       });
       // Expected after a reconnect or a replay, not at a steady rate: then the partition's
       // rows are written by someone else too (e.g. a symbol moved partitions), each checkpoint

@@ -84,7 +84,7 @@ void reader_logic::on_collected(std::uint64_t ticket, checkpoint_part& part) {
     else p.symbol->live[p.iv] = 0;
   }
   if (!part.finals.empty()) g->with_finals.push_back(p.actor);
-  for (auto& c : part.finals) g->finals.push_back(std::move(c));
+  g->finals.append(part.finals); // shares the actor's buffer
   for (auto& c : part.live) g->commit.state.live.push_back(std::move(c));
   if (--g->remaining > 0) return;
   st.gather.reset();
@@ -101,7 +101,7 @@ void reader_logic::on_collect_deadline(std::uint64_t seq) {
 }
 
 void reader_logic::publish(std::shared_ptr<checkpoint_gather> g, std::uint64_t inc) {
-  g->publish.finals = shared_candles{std::move(g->finals)};
+  g->publish.finals = std::move(g->finals);
   g->commit.finals = g->publish.finals; // the same buffer goes to PostgreSQL
   self_->request(peers_.publisher, ns(cfg_.request_timeout), publish_atom::value, g->publish)
     .then(
@@ -155,7 +155,7 @@ void reader_logic::record_commit(const checkpoint_gather& g) const {
   if (probe->finalised.size() != cfg_.intervals.size()) return;
   // Counted per checkpoint rather than per final: a handful of intervals, compared, not hashed.
   std::vector<std::uint64_t> per_interval(cfg_.intervals.size(), 0);
-  for (const auto& c : g.publish.finals.rows())
+  for (const auto& c : g.publish.finals)
     for (std::size_t i = 0; i < cfg_.intervals.size(); ++i)
       if (cfg_.intervals[i] == c.iv) {
         ++per_interval[i];

@@ -33,7 +33,7 @@ struct checkpoint_gather {
   std::vector<pick> picks;
   std::size_t remaining = 0;
   std::function<void()> done;
-  std::vector<candle> finals; // as collected; shared by `publish` and `commit` once complete
+  shared_candles finals; // the actors' parts as collected; shared by `publish` and `commit` once complete
   publish_request publish;
   checkpoint_request commit;
   std::uint64_t covered_events = 0;

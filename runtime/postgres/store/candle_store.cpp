@@ -110,7 +110,19 @@ result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint(
   const std::string& topic, std::int32_t partition, std::int64_t epoch,
   const partition_snapshot& state, const std::vector<candle>& finals,
   const std::vector<candle>& changed_live) {
-  checkpoint_batch batch = make_checkpoint_batch(finals, changed_live);
+  return commit_batch(topic, partition, epoch, state, make_checkpoint_batch(finals, changed_live));
+}
+
+result<checkpoint_outcome, pg_error> candle_store::commit_checkpoint_shared(
+  const std::string& topic, std::int32_t partition, std::int64_t epoch,
+  const partition_snapshot& state, const shared_candles& finals,
+  const std::vector<candle>& changed_live) {
+  return commit_batch(topic, partition, epoch, state, make_checkpoint_batch_shared(finals, changed_live));
+}
+
+result<checkpoint_outcome, pg_error> candle_store::commit_batch(
+  const std::string& topic, std::int32_t partition, std::int64_t epoch,
+  const partition_snapshot& state, checkpoint_batch batch) {
   if (!batch.error.empty())
     return pg_error{pg_errc::other, {}, "commit_checkpoint: " + batch.error};
   const bool bulk = !batch.rows.empty() && batch.rows.size() >= copy_min_rows_;

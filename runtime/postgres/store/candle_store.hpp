@@ -26,6 +26,7 @@
 
 #include "messages/candle.hpp"
 #include "messages/series_info.hpp"
+#include "messages/shared_candles.hpp"
 #include "messages/interval.hpp"
 #include "messages/partition_snapshot.hpp"
 #include "messages/time.hpp"
@@ -96,6 +97,12 @@ public:
                                                          const partition_snapshot& state,
                                                          const std::vector<candle>& finals,
                                                          const std::vector<candle>& changed_live);
+  // The same, with the finals as the checkpoint's shared list (no copy of it is made).
+  result<checkpoint_outcome, pg_error> commit_checkpoint_shared(const std::string& topic,
+                                                                std::int32_t partition, std::int64_t epoch,
+                                                                const partition_snapshot& state,
+                                                                const shared_candles& finals,
+                                                                const std::vector<candle>& changed_live);
 
   // The checkpoint row of (topic, partition), or nullopt when it was never claimed.
   result<std::optional<stored_checkpoint>, pg_error> load_checkpoint(const std::string& topic,
@@ -156,6 +163,10 @@ private:
   // stored, finals gone); reload replaces what is known of the partition by its live rows as the
   // same transaction left them.
   enum class keys_after : bool { follow_batch, reload };
+  // commit_checkpoint once the batch is made.
+  result<checkpoint_outcome, pg_error> commit_batch(const std::string& topic, std::int32_t partition,
+                                                    std::int64_t epoch, const partition_snapshot& state,
+                                                    checkpoint_batch batch);
   // One try of commit_checkpoint with the rows' fresh flags as they are.
   result<checkpoint_outcome, pg_error> write_checkpoint(const std::string& topic, std::int32_t partition,
                                                         std::int64_t epoch, const partition_snapshot& state,

@@ -22,10 +22,9 @@ std::string describe(const candle& c, std::string_view what) {
          + ": " + std::string{what};
 }
 
-} // namespace
 
-checkpoint_batch make_checkpoint_batch(const std::vector<candle>& finals,
-                                       const std::vector<candle>& changed_live) {
+template <class Finals>
+checkpoint_batch make_batch(const Finals& finals, const std::vector<candle>& changed_live) {
   checkpoint_batch batch;
   batch.rows.reserve(finals.size() + changed_live.size());
   std::unordered_map<std::string, std::size_t> index_of;
@@ -56,6 +55,18 @@ checkpoint_batch make_checkpoint_batch(const std::vector<candle>& finals,
     if (!put(c, true))
       return {{}, std::move(batch.error)};
   return batch;
+}
+
+} // namespace
+
+checkpoint_batch make_checkpoint_batch(const std::vector<candle>& finals,
+                                       const std::vector<candle>& changed_live) {
+  return make_batch(finals, changed_live);
+}
+
+checkpoint_batch make_checkpoint_batch_shared(const shared_candles& finals,
+                                              const std::vector<candle>& changed_live) {
+  return make_batch(finals, changed_live);
 }
 
 } // namespace cs::runtime

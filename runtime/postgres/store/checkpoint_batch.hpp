@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "messages/candle.hpp"
+#include "messages/shared_candles.hpp"
 
 namespace cs::runtime {
 
@@ -22,8 +23,10 @@ struct checkpoint_batch {
 };
 
 // Per key, a final candle wins over a live one; among candles of the same kind the later one in
-// its list wins.
+// its list wins. The rows point into the lists, which must outlive the batch.
 checkpoint_batch make_checkpoint_batch(const std::vector<candle>& finals,
                                        const std::vector<candle>& changed_live);
+checkpoint_batch make_checkpoint_batch_shared(const shared_candles& finals,
+                                              const std::vector<candle>& changed_live);
 
 } // namespace cs::runtime
