@@ -79,14 +79,13 @@ inline const std::string create_staging_sql =
     " high double precision, low double precision, close double precision, volume bigint,"
     " bid_size numeric(40,8), ask_size numeric(40,8), first_ts bigint, first_offset bigint,"
     " last_ts bigint, last_offset bigint, closed boolean, fresh boolean) ON COMMIT DELETE ROWS";
+inline const std::string insert_from_staging_sql =
+  std::string{upsert_insert_sql} + " SELECT " + std::string{candle_select_columns}
+  + ", $1::text, $2::integer, now() FROM " + staging_table;
 inline constexpr const char* insert_staged_name = "cs_store_insert_staged";
-inline const std::string insert_staged_sql =
-  std::string{upsert_insert_sql} + " SELECT " + std::string{candle_select_columns}
-  + ", $1::text, $2::integer, now() FROM " + staging_table + " WHERE fresh";
+inline const std::string insert_staged_sql = insert_from_staging_sql + " WHERE fresh";
 inline constexpr const char* upsert_staged_name = "cs_store_upsert_staged";
-inline const std::string upsert_staged_sql =
-  std::string{upsert_insert_sql} + " SELECT " + std::string{candle_select_columns}
-  + ", $1::text, $2::integer, now() FROM " + staging_table + " WHERE NOT fresh" + upsert_conflict_sql;
+inline const std::string upsert_staged_sql = insert_from_staging_sql + " WHERE NOT fresh" + upsert_conflict_sql;
 
 // The rows of a checkpoint batch that can change candle_series ($1 symbols, $2 intervals, $3 open
 // times; see known_series.hpp) widen their series' first bucket and last-bucket floor; rows that
