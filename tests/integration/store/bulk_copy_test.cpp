@@ -34,6 +34,13 @@ candle awkward_candle(const run_names& names, int s, int k) {
   return make_candle(symbol, one_minute, base_time + k * cs::ns_per_min, spec);
 }
 
+// Minute k of symbols 0..symbols-1, final or live.
+std::vector<candle> minute_of_each(const run_names& names, int symbols, int k, bool closed) {
+  std::vector<candle> out;
+  for (int s = 0; s < symbols; ++s) out.push_back(as_closed(awkward_candle(names, s, k), closed));
+  return out;
+}
+
 } // namespace
 
 TEST_CASE("50,000 candles in one checkpoint come back exactly", "[store][checkpoint][copy]") {
@@ -161,8 +168,7 @@ TEST_CASE("a claim learns the stored live rows, so their finals need no second t
   constexpr int symbols = 300;
   run_names names;
   cleanup_guard cleanup{names};
-  std::vector<candle> live;
-  for (int s = 0; s < symbols; ++s) live.push_back(as_closed(awkward_candle(names, s, 0), false));
+  const std::vector<candle> live = minute_of_each(names, symbols, 0, false);
   cs::partition_snapshot state;
   state.next_offset = 10;
   {
@@ -179,14 +185,14 @@ TEST_CASE("a claim learns the stored live rows, so their finals need no second t
   const auto claim = require_ok(next_owner.claim_partition(names.topic, partition_0, "node-b"));
   REQUIRE(claim.state.live.size() == symbols);
   CHECK(next_owner.stored_live_keys_known() == symbols);
-  std::vector<candle> finals, live2;
+  std::vector<candle> finals;
   for (const candle& c : live) {
     candle changed = c;
     changed.bar.close = changed.bar.high;
     changed.bar.last.offset += 1;
     finals.push_back(as_closed(changed, true));
   }
-  for (int s = 0; s < symbols; ++s) live2.push_back(as_closed(awkward_candle(names, s, 1), false));
+  const std::vector<candle> live2 = minute_of_each(names, symbols, 1, false);
   state.next_offset = 20;
   REQUIRE(require_ok(next_owner.commit_checkpoint(names.topic, partition_0, claim.epoch, state, finals, live2))
           == rt::checkpoint_outcome::committed);
@@ -203,8 +209,7 @@ TEST_CASE("rows thought new that another partition stored are written through th
   constexpr int symbols = 250;
   run_names names;
   cleanup_guard cleanup{names};
-  std::vector<candle> finals;
-  for (int s = 0; s < symbols; ++s) finals.push_back(as_closed(awkward_candle(names, s, 0), true));
+  const std::vector<candle> finals = minute_of_each(names, symbols, 0, true);
   cs::partition_snapshot state;
   state.next_offset = 5;
 
@@ -235,8 +240,7 @@ TEST_CASE("rows thought new that another partition stored are written through th
   CHECK(checkpoint->next_offset == 5);
 
   // New rows after that go in at the first try again.
-  std::vector<candle> later;
-  for (int s = 0; s < symbols; ++s) later.push_back(as_closed(awkward_candle(names, s, 1), true));
+  const std::vector<candle> later = minute_of_each(names, symbols, 1, true);
   state.next_offset = 9;
   REQUIRE(require_ok(store_1.commit_checkpoint(names.topic, partition_1, claim_1.epoch, state, later, {}))
           == rt::checkpoint_outcome::committed);
