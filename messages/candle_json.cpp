@@ -47,9 +47,9 @@ void append_candle_json(std::string& out, const candle& c) {
   num_field(out, "close", c.bar.close);
   num_field(out, "volume", c.bar.volume);
   field(out, "bidSize");
-  out.append(format_size_sum(c.bar.bid_size));
+  append_size_sum(out, c.bar.bid_size);
   field(out, "askSize");
-  out.append(format_size_sum(c.bar.ask_size));
+  append_size_sum(out, c.bar.ask_size);
   field(out, "closed");
   out.append(c.closed ? "true" : "false");
   num_field(out, "openTimeNs", c.open_time);

@@ -7,7 +7,7 @@ namespace cs {
 namespace {
 // Size units back to the decimal text of the original size ("1.25"), exactly.
 void append_size(std::string& out, std::int64_t units) {
-  out.append(format_size_sum(size_sum::of(static_cast<unsigned __int128>(units))));
+  append_size_sum(out, size_sum::of(static_cast<unsigned __int128>(units)));
 }
 } // namespace
 

@@ -1,30 +1,47 @@
 #include "messages/size_units.hpp"
 
-#include <algorithm>
+#include "messages/number_format.hpp"
 
 namespace cs {
 namespace {
 constexpr unsigned __int128 size_scale = 100'000'000; // 10^size_fraction_digits
 constexpr unsigned __int128 max_sum = ~static_cast<unsigned __int128>(0);
 
-std::string digits_of(unsigned __int128 v) {
-  std::string s;
+// Only sums past 2^64 units (about 1.8e11 in size) take this path: 128-bit division is a
+// library call per digit.
+void append_digits_of(std::string& out, unsigned __int128 v) {
+  char buf[40];
+  char* p = buf + sizeof buf;
   do {
-    s.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
+    *--p = static_cast<char>('0' + static_cast<int>(v % 10));
     v /= 10;
   } while (v != 0);
-  std::reverse(s.begin(), s.end());
-  return s;
+  out.append(p, buf + sizeof buf);
 }
 } // namespace
 
+void append_size_sum(std::string& out, const size_sum& sum) {
+  std::uint64_t frac = 0;
+  if (sum.hi == 0) { // nearly every sum: plain 64-bit arithmetic
+    constexpr auto scale = static_cast<std::uint64_t>(size_scale);
+    append_number(out, sum.lo / scale);
+    frac = sum.lo % scale;
+  } else {
+    append_digits_of(out, sum.value() / size_scale);
+    frac = static_cast<std::uint64_t>(sum.value() % size_scale);
+  }
+  if (frac == 0) return;
+  char digits[size_fraction_digits];
+  for (int i = size_fraction_digits - 1; i >= 0; --i, frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
+  int len = size_fraction_digits;
+  while (digits[len - 1] == '0') --len; // frac != 0, so some digit is not
+  out.push_back('.');
+  out.append(digits, static_cast<std::size_t>(len));
+}
+
 std::string format_size_sum(const size_sum& sum) {
-  const auto v = sum.value();
-  std::string out = digits_of(v / size_scale);
-  std::string frac = digits_of(v % size_scale);
-  frac.insert(0, static_cast<std::size_t>(size_fraction_digits) - frac.size(), '0');
-  while (!frac.empty() && frac.back() == '0') frac.pop_back();
-  if (!frac.empty()) out.append(".").append(frac);
+  std::string out;
+  append_size_sum(out, sum);
   return out;
 }
 

@@ -34,6 +34,8 @@ struct size_sum {
 
 // Exact decimal text of a sum, e.g. "12.5" or "0.00000001"; parse_size_sum is its inverse.
 std::string format_size_sum(const size_sum& s);
+// The same text appended to `out`, without a temporary string (JSON encoders on hot paths).
+void append_size_sum(std::string& out, const size_sum& s);
 // Parses a non-negative decimal with at most 8 fraction digits (no exponent). False on junk.
 bool parse_size_sum(std::string_view text, size_sum& out);
 
