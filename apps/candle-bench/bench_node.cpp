@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -84,21 +85,44 @@ bool wait_running(pid_t& pid, const std::string& port, int partitions, double ti
   }
 }
 
-double metric_sum(const std::string& port, const std::string& name) {
+namespace {
+// Calls fn(labels, value) for each sample of `name` in the node's /metrics ("name value" or
+// "name{labels} value"; not "name_bucket..." or another name it prefixes). False when the node
+// did not answer.
+template <class Fn>
+bool for_each_sample(const std::string& port, const std::string& name, Fn fn) {
   httplib::Client c("127.0.0.1", std::stoi(port));
   c.set_read_timeout(std::chrono::seconds(10));
   auto r = c.Get("/metrics");
-  if (!r || r->status != 200) return -1;
-  double sum = -1;
+  if (!r || r->status != 200) return false;
   std::istringstream lines(r->body);
   for (std::string line; std::getline(lines, line);) {
-    // "name value" or "name{labels} value"; not "name_bucket..." or another name it prefixes.
     if (line.compare(0, name.size(), name) != 0 || line.size() <= name.size()) continue;
     if (line[name.size()] != ' ' && line[name.size()] != '{') continue;
     const auto space = line.rfind(' ');
-    sum = std::max(sum, 0.0) + std::strtod(line.c_str() + space + 1, nullptr);
+    const auto labels = std::string_view(line).substr(name.size(), space - name.size());
+    fn(labels, std::strtod(line.c_str() + space + 1, nullptr));
   }
+  return true;
+}
+} // namespace
+
+double metric_sum(const std::string& port, const std::string& name) {
+  double sum = -1;
+  for_each_sample(port, name, [&](std::string_view, double v) { sum = std::max(sum, 0.0) + v; });
   return sum;
+}
+
+std::map<std::string, double> metric_sums_by(const std::string& port, const std::string& name, const std::string& label) {
+  std::map<std::string, double> out;
+  const std::string key = label + "=\"";
+  for_each_sample(port, name, [&](std::string_view labels, double v) {
+    const auto at = labels.find(key);
+    if (at == std::string_view::npos) return;
+    const auto from = at + key.size();
+    out[std::string(labels.substr(from, labels.find('"', from) - from))] += v;
+  });
+  return out;
 }
 
 void delete_rows(runtime::pg_client& pg, const std::string& topic, std::ostream& log, const std::string& symbol_prefix) {

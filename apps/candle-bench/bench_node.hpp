@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -48,6 +49,9 @@ bool wait_running(pid_t& pid, const std::string& port, int partitions, double ti
 // The sum of every series of the node's metric `name` (/metrics, Prometheus text), or -1 when
 // the node does not answer or has no such metric.
 double metric_sum(const std::string& port, const std::string& name);
+// The samples of `name` summed per value of `label` (e.g. requests per status); empty when the
+// node did not answer or no sample has the label.
+std::map<std::string, double> metric_sums_by(const std::string& port, const std::string& name, const std::string& label);
 
 // The benchmark's rows: left behind, runs pile up millions of rows in the shared database, and
 // later runs measure inserts into an ever larger table. Candles written from `topic` and its

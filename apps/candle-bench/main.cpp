@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
                                                   "its read API, for --seconds: sampled consumer lag, RSS and restarts; the lag must "
                                                   "drain to 0 at the end (needs deploy/services up and wrk)");
   sus_cmd->add_flag("--json", sus.json, "print one JSON object (rate, consumed_events_per_sec, peak_lag, lag_at_load_end, drained, "
-                                        "drain_seconds, rss_start_bytes, rss_end_bytes, rss_peak_bytes, restarts, http, samples)");
+                                        "drain_seconds, rss_start_bytes, rss_end_bytes, rss_peak_bytes, restarts, http, http_node_non_2xx: the node's count of non-2xx answers per status, samples)");
   sus_cmd->add_option("--rate", sus.rate, "events per second produced (half the node's measured maximum is the usual choice)")
     ->check(CLI::PositiveNumber);
   sus_cmd->add_option("--seconds", sus.seconds, "how long the feed and the HTTP load run")->check(CLI::PositiveNumber);

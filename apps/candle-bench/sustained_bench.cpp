@@ -159,6 +159,10 @@ int run_sustained(const sustained_options& opt, const char* argv0, std::ostream&
   const double drain_s = seconds_since(d0);
   take_sample();
   const auto http = parse_wrk_output(read_file(wrk_log));
+  // wrk counts non-2xx answers without their status; the node counts each status per route.
+  std::map<std::string, double> node_non_2xx;
+  for (const auto& [status, n] : metric_sums_by(port_text, "candlestream_http_requests_total", "status"))
+    if (!status.starts_with('2') && n > 0) node_non_2xx[status] = n;
   if (!feed_done) log << "the feed did not end in time; see " << feed_log << "\n";
   if (!wrk_done || !http) log << "wrk did not report; see " << wrk_log << "\n";
 
@@ -196,6 +200,7 @@ int run_sustained(const sustained_options& opt, const char* argv0, std::ostream&
       j["http"] = {{"requests", http->requests}, {"req_per_sec", http->req_per_sec}, {"p50_ms", http->p50_ms},
                    {"p99_ms", http->p99_ms}, {"max_ms", http->max_ms}, {"socket_errors", http->socket_errors},
                    {"bad_status", http->bad_status}};
+    j["http_node_non_2xx"] = node_non_2xx;
     out << j.dump() << "\n";
   } else {
     out << "sustained:  " << opt.seconds << " s at " << opt.rate << " events/s offered (" << consumed_rate << " consumed/s), "
@@ -208,6 +213,7 @@ int run_sustained(const sustained_options& opt, const char* argv0, std::ostream&
     if (http)
       out << "HTTP:       " << http->req_per_sec << " req/s, p50 " << http->p50_ms << " ms, p99 " << http->p99_ms << " ms ("
           << http->socket_errors << " socket errors, " << http->bad_status << " non-2xx)\n";
+    for (const auto& [status, n] : node_non_2xx) out << "            " << n << " answered " << status << " (the node's count)\n";
   }
   return drained && samples.back().restarts == 0 ? 0 : 1;
 }
