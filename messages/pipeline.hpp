@@ -43,6 +43,9 @@ struct raw_batch {
   std::string bytes;
   std::vector<std::uint32_t> ends;   // payload i is bytes[ends[i-1], ends[i])
   std::vector<std::int64_t> offsets; // offset of payload i
+  // The partition's log end (high watermark) as librdkafka last heard it from the broker when the
+  // batch was cut; -1: not known. A batch ending there leaves the partition caught up.
+  std::int64_t log_end = -1;
   std::size_t size() const { return offsets.size(); }
 };
 

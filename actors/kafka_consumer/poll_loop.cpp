@@ -123,6 +123,10 @@ struct poll_loop::state {
     o.inflight->fetch_add(1, std::memory_order_relaxed);
     o.pending.partition = p;
     o.pending.generation = o.generation;
+    // librdkafka's cached high watermark of the last fetch response: no broker round trip.
+    std::int64_t low = -1, high = -1;
+    if (rd_kafka_get_watermark_offsets(consumer->native_handle(), topic.c_str(), p, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0)
+      o.pending.log_end = high;
     caf::anon_send(o.reader, batch_atom::value, std::move(o.pending));
     o.pending = raw_batch{};
     count(&poll_loop::stats::batches);

@@ -55,6 +55,9 @@ struct reader_config {
   watermark_config clock;
   event_decoder_limits limits;
   duration_ns checkpoint_interval = 0;
+  // pipeline.catch-up-lag: after being this many records behind the log end, checkpoint as soon
+  // as caught up rather than at the next tick (0: ticks only).
+  std::int64_t catch_up_lag = 0;
   // Events applied but not yet checkpointed; above this the reader stops taking batches, so the
   // poll thread pauses the partition (bounded memory while PostgreSQL is down).
   std::uint64_t max_uncheckpointed_events = 0;
@@ -121,6 +124,7 @@ struct reader_state {
   std::int64_t committed_offset = 0;
   watermark_state committed_clock;
   std::uint64_t uncheckpointed_events = 0;
+  std::int64_t backlog = 0; // most records behind the log end seen since the last catch-up checkpoint
   std::vector<raw_batch> stash; // held back while over max_uncheckpointed_events
   std::vector<diverted_event> pending_invalid, pending_late;
   std::uint64_t pending_diverted_bytes = 0; // payload bytes in pending_invalid + pending_late
@@ -134,6 +138,7 @@ struct reader_state {
   restart_policy restarts;
   std::uint64_t checkpoints = 0, restarts_done = 0, candles_published = 0, fences = 0, stalls = 0, gap_checks = 0;
   std::uint64_t actors_retired = 0;
+  std::uint64_t catch_up_checkpoints = 0; // started on catching up rather than by the tick
   std::uint64_t checkpoint_failures = 0; // collect timeouts, publish and commit failures
   std::array<std::uint64_t, restart_reason_count> restarts_by_reason{};
   // (symbol, interval index) -> failures of its candle actor, only for keys that failed.

@@ -138,7 +138,7 @@ void reader_logic::commit(std::shared_ptr<checkpoint_gather> g, std::uint64_t in
         for (const auto& a : g->with_finals) self_->send(a, committed_atom::value);
         drain_stash();
         if (g->done) g->done();
-        if (after_commit_) checkpoint(std::exchange(after_commit_, {}));
+        if (after_commit_ || std::exchange(checkpoint_again_, false)) checkpoint(std::exchange(after_commit_, {}));
       },
       [=, this](caf::error& e) {
         if (self_->state.incarnation != inc) return;

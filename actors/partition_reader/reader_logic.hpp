@@ -66,6 +66,8 @@ public:
   void check_gap(std::int64_t from, std::int64_t seen);
   void announce(const std::vector<bool>& crossed, timestamp_ns watermark);
   void drain_stash();
+  // A batch that ends a backlog of at least catch_up_lag records: checkpoint now, not at the tick.
+  void catch_up_check(const raw_batch& batch);
   bool over_limits() const;
 
   // --- reader_checkpoint.cpp
@@ -101,6 +103,7 @@ private:
   void finish_revoke();
 
   std::function<void()> after_commit_; // a caller waiting for a checkpoint that was in flight
+  bool checkpoint_again_ = false;       // a catch-up checkpoint asked for while one was in flight
   std::function<void()> revoke_done_;  // set once revoked
   reader_self self_;
   const reader_config& cfg_;

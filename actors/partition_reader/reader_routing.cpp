@@ -49,6 +49,21 @@ void reader_logic::process(const raw_batch& batch) {
   }
   announce(out.boundary_crossed, out.watermark_after);
   if (out.unconfirmed_gap_at >= 0) check_gap(out.unconfirmed_gap_at, out.gap_seen_at);
+  catch_up_check(batch);
+}
+
+// Without it a replay or burst that ends just after a tick waits a whole checkpoint interval to
+// become durable, and a crash meanwhile replays all of it. Only backlogs of catch_up_lag records
+// count: a live feed that is never more than a few batches behind keeps its interval checkpoints.
+void reader_logic::catch_up_check(const raw_batch& batch) {
+  auto& st = self_->state;
+  if (cfg_.catch_up_lag <= 0 || batch.log_end < 0 || batch.size() == 0) return;
+  st.backlog = std::max(st.backlog, batch.log_end - batch.offsets.front());
+  if (st.backlog < cfg_.catch_up_lag || batch.offsets.back() + 1 < batch.log_end) return;
+  st.backlog = 0;
+  ++st.catch_up_checkpoints;
+  if (st.checkpoint_in_flight) checkpoint_again_ = true; // covers what arrived meanwhile
+  else checkpoint({});
 }
 
 // Records seem missing from `from` on: the broker says whether they exist (gap_check.hpp). Either

@@ -33,6 +33,7 @@ std::string reader_logic::stats_json() const {
   j["collects_sent"] = st.collects_sent;
   j["advances_sent"] = st.advances_sent;
   j["checkpoints"] = st.checkpoints;
+  j["catch_up_checkpoints"] = st.catch_up_checkpoints;
   j["restarts"] = st.restarts_done;
   nlohmann::json restarts_by_reason = nlohmann::json::object();
   for (std::size_t r = 0; r < st.restarts_by_reason.size(); ++r)

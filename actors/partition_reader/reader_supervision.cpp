@@ -48,6 +48,8 @@ std::uint64_t reader_logic::stand_down(reader_phase phase, const std::string& wh
   st.phase_reason = why;
   st.checkpoint_in_flight = false;
   after_commit_ = {};
+  checkpoint_again_ = false;
+  st.backlog = 0;
   stop_children();
   for (std::size_t i = 0; i < st.stash.size(); ++i) peers_.inflight->fetch_sub(1, std::memory_order_relaxed);
   st.stash.clear();
@@ -135,6 +137,7 @@ void reader_logic::revoke(bool lost, std::function<void()> done) {
 void reader_logic::finish_revoke() {
   ++self_->state.incarnation; // late replies of the checkpoint in flight are ignored
   after_commit_ = {};
+  checkpoint_again_ = false;
   stop_children();
   if (auto done = std::exchange(revoke_done_, {})) done();
   self_->quit(caf::exit_reason::user_shutdown);

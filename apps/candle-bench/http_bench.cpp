@@ -4,6 +4,7 @@
 
 #include "bench_node.hpp"
 #include "bench_util.hpp"
+#include "proc_cpu.hpp"
 #include "wrk_load.hpp"
 
 #include <arpa/inet.h>
@@ -173,20 +174,6 @@ node_stats& operator+=(node_stats& a, const node_stats& d) {
   return a;
 }
 
-// User+system CPU seconds of a process so far.
-double cpu_seconds(pid_t pid) {
-  std::ifstream stat(std::string("/proc/") + std::to_string(pid) + "/stat");
-  std::string content((std::istreambuf_iterator<char>(stat)), {});
-  const auto paren = content.rfind(')');
-  if (paren == std::string::npos) return 0;
-  std::istringstream rest(content.substr(paren + 2));
-  std::vector<std::string> f;
-  for (std::string field; rest >> field;) f.push_back(field);
-  constexpr std::size_t utime_index = 11, stime_index = 12; // fields 14 and 15 of proc(5)
-  if (f.size() <= stime_index) return 0;
-  return static_cast<double>(std::stoll(f[utime_index]) + std::stoll(f[stime_index])) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // "" when the body is the expected 300 final 1m candles from from_ms on, else what is wrong.
 std::string check_candles(const std::string& body, std::int64_t from_ms) {
   const auto j = json::parse(body, nullptr, false);
@@ -324,11 +311,11 @@ load_result measure_node(const wrk_runner& wrk, int port, pid_t pid, const std::
                          phase_figures& fig) {
   if (wrk.opt.warmup_s > 0) (void)wrk.run(port, path, script, wrk.opt.warmup_s);
   const auto before = stats_of(port);
-  const double cpu0 = cpu_seconds(pid);
+  const double cpu0 = process_cpu_seconds(pid);
   const auto t0 = clock_type::now();
   auto r = wrk.run(port, path, script, wrk.opt.duration_s);
   fig.wall_s += seconds_since(t0);
-  fig.node_cpu_s += cpu_seconds(pid) - cpu0;
+  fig.node_cpu_s += process_cpu_seconds(pid) - cpu0;
   const auto delta = stats_of(port) - before;
   fig.delta += delta;
   std::cerr << "  node counters during the run: " << counters_of(delta) << "\n";

@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   auto* pipe_cmd = app.add_subcommand("pipeline", "pre-load events, then time a candle-node until every offset is checkpointed; "
                                                   "compare with a bare librdkafka consumer (needs deploy/services up)");
   pipe_cmd->add_flag("--json", pipe.json, "print one JSON object (events, nodes, events_per_sec, ceiling_events_per_sec, ratio_to_ceiling, "
-                                          "cpu_seconds, cpu_seconds_per_million_events, peak_rss_bytes (medians of --rounds), "
+                                          "cpu_seconds, cpu_seconds_per_million_events, ceiling_cpu_seconds_per_million_events, peak_rss_bytes, "
+                                          "postgres_cpu_seconds, redis_cpu_seconds, broker_cpu_seconds, machine_idle_seconds (medians of --rounds), "
                                           "events_per_sec_min/max, ceiling_min/max_events_per_sec, runs, idle_rss_bytes, live_keys, "
                                           "rss_per_key_bytes, scrapes, scrape_interval_s, candle_rows, candle_rows_per_sec; with --idle "
                                           "idle_cpu_percent; with --market-rate copy_ceiling_rows_per_sec; with --metrics-pairs the "

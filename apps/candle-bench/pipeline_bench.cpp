@@ -4,6 +4,7 @@
 #include "bench_util.hpp"
 #include "child_process.hpp"
 #include "idle_bench.hpp"
+#include "proc_cpu.hpp"
 #include "store_bench.hpp"
 
 #include <httplib.h>
@@ -81,36 +82,49 @@ bool preload(const runtime::config& cfg, const std::string& topic, std::size_t n
   return true;
 }
 
-// The ceiling: a bare librdkafka consumer reading every partition from the beginning.
-double bare_consumer_rate(const runtime::config& cfg, const std::string& topic, int partitions, std::size_t n) {
-  runtime::kafka_consumer consumer({{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)}, {"group.id", std::string("bench-ceiling-") + bench_id()},
-                                    {"enable.partition.eof", "false"}, {"fetch.wait.max.ms", "50"},
-                                    {"queued.max.messages.kbytes", "262144"}, {"max.partition.fetch.bytes", "4194304"},
-                                    // The node's prefetch (docs/throughput.md), or the ceiling
-                                    // would measure a slower consumer than the node runs.
-                                    {"queued.min.messages", std::to_string(cfg.get(runtime::keys::kafka_prefetch_records))}});
-  std::vector<runtime::kafka_topic_partition> parts;
-  for (int p = 0; p < partitions; ++p) parts.push_back({topic, p, runtime::kafka_offset_beginning});
-  if (!consumer.assign(parts)) return 0;
-  // The fastest plain way to read with librdkafka: batches from the consumer queue.
-  rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(consumer.native_handle());
-  std::vector<rd_kafka_message_t*> msgs(consume_batch);
-  std::size_t seen = 0, bytes = 0;
-  const auto t0 = clock_type::now();
-  while (seen < n && seconds_since(t0) < ceiling_timeout_s) {
-    const ssize_t got = rd_kafka_consume_batch_queue(q, static_cast<int>(poll_wait.count()), msgs.data(), msgs.size());
-    for (ssize_t i = 0; i < got; ++i) {
-      rd_kafka_message_t* m = msgs[static_cast<std::size_t>(i)];
-      if (!m->err) {
-        ++seen;
-        bytes += m->len; // touch the payload like a real reader would
+struct ceiling_run {
+  double events_per_sec = 0;
+  double cpu_seconds = 0; // the bare consumer's own CPU, librdkafka's threads included
+};
+
+// The ceiling: a bare librdkafka consumer reading every partition from the beginning. Nothing
+// else runs in this process meanwhile, so its CPU time is the consumer's: the part of the node's
+// CPU that reading alone costs.
+ceiling_run bare_consumer_rate(const runtime::config& cfg, const std::string& topic, int partitions, std::size_t n) {
+  const double cpu0 = process_cpu_seconds("self");
+  ceiling_run run;
+  {
+    runtime::kafka_consumer consumer({{"bootstrap.servers", cfg.get(runtime::keys::kafka_brokers)}, {"group.id", std::string("bench-ceiling-") + bench_id()},
+                                      {"enable.partition.eof", "false"}, {"fetch.wait.max.ms", "50"},
+                                      {"queued.max.messages.kbytes", "262144"}, {"max.partition.fetch.bytes", "4194304"},
+                                      // The node's prefetch (docs/throughput.md), or the ceiling
+                                      // would measure a slower consumer than the node runs.
+                                      {"queued.min.messages", std::to_string(cfg.get(runtime::keys::kafka_prefetch_records))}});
+    std::vector<runtime::kafka_topic_partition> parts;
+    for (int p = 0; p < partitions; ++p) parts.push_back({topic, p, runtime::kafka_offset_beginning});
+    if (!consumer.assign(parts)) return run;
+    // The fastest plain way to read with librdkafka: batches from the consumer queue.
+    rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(consumer.native_handle());
+    std::vector<rd_kafka_message_t*> msgs(consume_batch);
+    std::size_t seen = 0, bytes = 0;
+    const auto t0 = clock_type::now();
+    while (seen < n && seconds_since(t0) < ceiling_timeout_s) {
+      const ssize_t got = rd_kafka_consume_batch_queue(q, static_cast<int>(poll_wait.count()), msgs.data(), msgs.size());
+      for (ssize_t i = 0; i < got; ++i) {
+        rd_kafka_message_t* m = msgs[static_cast<std::size_t>(i)];
+        if (!m->err) {
+          ++seen;
+          bytes += m->len; // touch the payload like a real reader would
+        }
+        rd_kafka_message_destroy(m);
       }
-      rd_kafka_message_destroy(m);
     }
+    const double s = seconds_since(t0);
+    rd_kafka_queue_destroy(q);
+    run.events_per_sec = bytes > 0 ? static_cast<double>(seen) / s : 0;
   }
-  const double s = seconds_since(t0);
-  rd_kafka_queue_destroy(q);
-  return bytes > 0 ? static_cast<double>(seen) / s : 0;
+  run.cpu_seconds = process_cpu_seconds("self") - cpu0;
+  return run;
 }
 
 std::int64_t committed_total(runtime::pg_client& pg, const std::string& topic) {
@@ -127,16 +141,7 @@ struct proc_usage {
 
 proc_usage usage_of(pid_t pid) {
   proc_usage u;
-  std::ifstream stat(std::string("/proc/") + std::to_string(pid) + "/stat");
-  std::string content((std::istreambuf_iterator<char>(stat)), {});
-  // Fields after the command name (which may contain spaces) start after the last ')'.
-  std::istringstream rest(content.substr(content.rfind(')') + 2));
-  std::string field;
-  std::vector<std::string> f;
-  while (rest >> field) f.push_back(field);
-  constexpr std::size_t utime_index = 11, stime_index = 12; // fields 14 and 15 of proc(5)
-  if (f.size() > stime_index)
-    u.cpu_seconds = static_cast<double>(std::stoll(f[utime_index]) + std::stoll(f[stime_index])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  u.cpu_seconds = process_cpu_seconds(pid);
   u.peak_rss_bytes = proc_status_bytes(pid, "VmHWM:");
   return u;
 }
@@ -181,6 +186,7 @@ struct node_run {
   double live_keys = 0;
   std::size_t scrapes = 0;
   double candle_rows = -1; // candle rows its checkpoints wrote (metrics on), -1: unknown
+  machine_cpu beside;       // what the services beside the node spent over its life
 };
 
 // Starts opt.nodes nodes on `topic` (one fresh group `name`; HTTP on `port` and the ports after
@@ -194,6 +200,7 @@ node_run time_node(const pipeline_options& opt, const std::string& node, const s
     std::string port, log_path;
   };
   std::vector<member> members;
+  const auto beside0 = sample_machine_cpu();
   const auto t0 = clock_type::now();
   for (int i = 0; i < opt.nodes; ++i) {
     const auto node_name = opt.nodes == 1 ? name : name + "-n" + std::to_string(i + 1);
@@ -225,6 +232,7 @@ node_run time_node(const pipeline_options& opt, const std::string& node, const s
       std::this_thread::sleep_for(progress_poll);
     }
     run.elapsed = seconds_since(t0);
+    run.beside = sample_machine_cpu() - beside0;
     run.scrapes = s.scrapes();
   }
   // Live keys: candle actors alive once everything is checkpointed (none retired within a run).
@@ -270,25 +278,35 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   };
   // The first read of a topic just written is the broker's cold one (log segments, its JIT):
   // not reported. Then the ceiling and the node alternate, so that both see the same machine.
-  log << "bare consumer, warm-up: " << bare_consumer_rate(cfg, topic, opt.partitions, opt.events) << " events/s\n";
-  std::vector<double> ceilings, rates, cpus, peaks, row_rates;
+  log << "bare consumer, warm-up: " << bare_consumer_rate(cfg, topic, opt.partitions, opt.events).events_per_sec << " events/s\n";
+  std::vector<double> ceilings, ceiling_cpus, rates, cpus, peaks, row_rates, pg_cpus, redis_cpus, broker_cpus, idles;
   nlohmann::json runs = nlohmann::json::array();
   node_run main_run;
   for (int round = 0; round < opt.rounds; ++round) {
-    const double ceiling = bare_consumer_rate(cfg, topic, opt.partitions, opt.events);
-    log << "round " << round + 1 << ": bare consumer " << ceiling << " events/s\n";
+    const auto [ceiling, ceiling_cpu] = bare_consumer_rate(cfg, topic, opt.partitions, opt.events);
+    log << "round " << round + 1 << ": bare consumer " << ceiling << " events/s, " << ceiling_cpu << " CPU s\n";
     main_run = time_node(opt, node, topic, "bench-" + id + "-r" + std::to_string(round), port, true, *pg, log);
     delete_rows(*pg, topic, log);
     if (!main_run.ok) return discard(), 1;
     const double rate = static_cast<double>(opt.events) / main_run.elapsed;
-    log << "round " << round + 1 << ": node " << rate << " events/s, " << main_run.usage.cpu_seconds << " CPU s\n";
+    const auto& beside = main_run.beside;
+    log << "round " << round + 1 << ": node " << rate << " events/s, " << main_run.usage.cpu_seconds << " CPU s; beside it PostgreSQL "
+        << beside.postgres << ", Redis " << beside.redis << ", broker " << beside.kafka_broker << " CPU s, machine idle " << beside.idle
+        << " s\n";
     ceilings.push_back(ceiling);
+    ceiling_cpus.push_back(ceiling_cpu);
+    pg_cpus.push_back(beside.postgres);
+    redis_cpus.push_back(beside.redis);
+    broker_cpus.push_back(beside.kafka_broker);
+    idles.push_back(beside.idle);
     rates.push_back(rate);
     cpus.push_back(main_run.usage.cpu_seconds);
     peaks.push_back(static_cast<double>(main_run.usage.peak_rss_bytes));
     if (main_run.candle_rows >= 0) row_rates.push_back(main_run.candle_rows / main_run.elapsed);
-    runs.push_back({{"ceiling_events_per_sec", ceiling}, {"events_per_sec", rate}, {"cpu_seconds", main_run.usage.cpu_seconds},
-                    {"peak_rss_bytes", main_run.usage.peak_rss_bytes}, {"candle_rows", main_run.candle_rows}});
+    runs.push_back({{"ceiling_events_per_sec", ceiling}, {"ceiling_cpu_seconds", ceiling_cpu}, {"events_per_sec", rate}, {"cpu_seconds", main_run.usage.cpu_seconds},
+                    {"peak_rss_bytes", main_run.usage.peak_rss_bytes}, {"candle_rows", main_run.candle_rows},
+                    {"postgres_cpu_seconds", beside.postgres}, {"redis_cpu_seconds", beside.redis},
+                    {"broker_cpu_seconds", beside.kafka_broker}, {"machine_idle_seconds", beside.idle}});
   }
   const double ceiling = median(ceilings);
   const double live_keys = main_run.live_keys;
@@ -329,6 +347,11 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
     nlohmann::json j{{"events", opt.events}, {"nodes", opt.nodes}, {"events_per_sec", rate}, {"ceiling_events_per_sec", ceiling},
                      {"ratio_to_ceiling", rate / ceiling}, {"cpu_seconds", cpu_seconds},
                      {"cpu_seconds_per_million_events", cpu_seconds / static_cast<double>(opt.events) * 1e6},
+                     // What reading alone costs: the bare consumer's CPU per million events.
+                     {"ceiling_cpu_seconds_per_million_events", median(ceiling_cpus) / static_cast<double>(opt.events) * 1e6},
+                     // The machine beside the node over its runs: the services it shares the cores with.
+                     {"postgres_cpu_seconds", median(pg_cpus)}, {"redis_cpu_seconds", median(redis_cpus)},
+                     {"broker_cpu_seconds", median(broker_cpus)}, {"machine_idle_seconds", median(idles)},
                      {"peak_rss_bytes", peak_rss}, {"idle_rss_bytes", idle_rss}, {"live_keys", live_keys},
                      {"rss_per_key_bytes", rss_per_key}, {"scrapes", main_run.scrapes}, {"scrape_interval_s", opt.scrape_interval_s},
                      {"rounds", opt.rounds}, {"runs", runs},

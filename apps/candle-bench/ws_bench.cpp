@@ -1,6 +1,7 @@
 #include "ws_bench.hpp"
 
 #include "bench_util.hpp"
+#include "proc_cpu.hpp"
 
 #include "bench_node.hpp"
 #include "child_process.hpp"
@@ -493,22 +494,6 @@ long long listen_overflows() {
   return -1;
 }
 
-// User + system CPU seconds of a process so far (/proc/<pid>/stat); 0 when unreadable.
-double cpu_seconds(const std::string& pid) {
-  std::ifstream stat("/proc/" + pid + "/stat");
-  const std::string content((std::istreambuf_iterator<char>(stat)), {});
-  const auto paren = content.rfind(')');
-  if (paren == std::string::npos || paren + 2 > content.size()) return 0;
-  // Fields after the command name (which may hold spaces); utime and stime are fields 14 and 15.
-  std::istringstream rest(content.substr(paren + 2));
-  std::string field;
-  std::vector<std::string> f;
-  while (rest >> field) f.push_back(field);
-  constexpr std::size_t utime_index = 11, stime_index = 12;
-  if (f.size() <= stime_index) return 0;
-  return static_cast<double>(std::stoll(f[utime_index]) + std::stoll(f[stime_index])) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
 struct latency_figures {
   std::vector<double> ms; // sorted
   std::size_t expected = 0, missing = 0, events_everywhere = 0, events = 0, events_nowhere = 0;
@@ -792,13 +777,13 @@ int run_ws(const ws_options& opt, const char* argv0, std::ostream& out) {
       const timestamp_ns window_start = wall_clock_now();
       pool->record_from.store(window_start);
       pool->recording.store(true);
-      const double node_cpu0 = cpu_seconds(std::to_string(node_pid)), bench_cpu0 = cpu_seconds("self");
+      const double node_cpu0 = process_cpu_seconds(std::to_string(node_pid)), bench_cpu0 = process_cpu_seconds("self");
       const auto hold_t0 = clock_type::now();
       std::this_thread::sleep_for(std::chrono::duration<double>(opt.probe_hold_s));
       pool->recording.store(false);
       const double hold_s = seconds_since(hold_t0);
-      probe_node_cpu = (cpu_seconds(std::to_string(node_pid)) - node_cpu0) / hold_s;
-      probe_bench_cpu = (cpu_seconds("self") - bench_cpu0) / hold_s;
+      probe_node_cpu = (process_cpu_seconds(std::to_string(node_pid)) - node_cpu0) / hold_s;
+      probe_bench_cpu = (process_cpu_seconds("self") - bench_cpu0) / hold_s;
       rss_probe = proc_status_bytes(node_pid, "VmRSS:");
       for (std::size_t i = 0; i < pool->clients.size(); ++i) {
         auto& c = *pool->clients[i];

@@ -31,6 +31,7 @@ reader_config reader_template(const runtime::config& cfg) {
   r.limits.max_payload_bytes = static_cast<std::size_t>(cfg.get(runtime::keys::candle_max_payload_bytes));
   r.checkpoint_interval = cfg.get(runtime::keys::pipeline_checkpoint_interval);
   r.max_uncheckpointed_events = static_cast<std::uint64_t>(cfg.get(runtime::keys::pipeline_max_uncheckpointed_events));
+  r.catch_up_lag = cfg.get(runtime::keys::pipeline_catch_up_lag);
   r.max_diverted_bytes = static_cast<std::uint64_t>(cfg.get(runtime::keys::pipeline_max_diverted_bytes));
   r.commit_timeout = cfg.get(runtime::keys::pipeline_commit_timeout);
   r.claim_timeout = cfg.get(runtime::keys::pipeline_claim_timeout);

@@ -110,6 +110,7 @@ inline const text_key log_levels{"log.levels", "none", "per-component levels ove
 
 // --- Pipeline (docs/design.md §4, §5) ---
 inline const duration_key pipeline_checkpoint_interval{"pipeline.checkpoint-interval", "1s", "how often each partition checkpoints to PostgreSQL", {ns_per_ms, ns_per_hour}};
+inline const integer_key pipeline_catch_up_lag{"pipeline.catch-up-lag", "100000", "per partition: a partition that was this many records behind its log end since its last checkpoint checkpoints as soon as it has caught up, not at the next tick, so a replay or burst is durable when it ends (0: ticks only)", {0, std::numeric_limits<std::int64_t>::max()}};
 inline const integer_key pipeline_max_uncheckpointed_events{"pipeline.max-uncheckpointed-events", "2000000", "per partition: above this the partition pauses until a checkpoint commits", positive};
 inline const byte_size_key pipeline_max_diverted_bytes{"pipeline.max-diverted-bytes", "64m", "per partition: invalid and late payloads held for the next checkpoint; above this the partition pauses until it commits", {64 << 10, std::int64_t{16} << 30}};
 inline const duration_key pipeline_commit_timeout{"pipeline.commit-timeout", "10m", "how long a checkpoint may retry against PostgreSQL before the partition restarts", some_duration};
