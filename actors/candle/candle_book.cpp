@@ -23,10 +23,15 @@ book_apply candle_book::apply_slow(timestamp_ns start, double price, std::uint64
   }
   // A bucket newer than every live one (or the first).
   if (iv_.bucket_end(start) <= watermark) return book_apply::late;
-  if (has_newest_) older_.push_back(newest_);
-  newest_ = live_bucket{start, ohlcv::of_event(price, bid_units, ask_units, pos)};
-  has_newest_ = true;
+  push_newest(live_bucket{start, ohlcv::of_event(price, bid_units, ask_units, pos)});
   return book_apply::opened_bucket;
+}
+
+void candle_book::push_newest(const live_bucket& b) {
+  if (has_newest_) older_.push_back(newest_);
+  newest_ = b;
+  newest_end_ = iv_.bucket_end(b.open_time);
+  has_newest_ = true;
 }
 
 void candle_book::finalize(timestamp_ns watermark, const std::string& symbol, std::vector<candle>& out) {
@@ -37,7 +42,7 @@ void candle_book::finalize(timestamp_ns watermark, const std::string& symbol, st
   }
   older_.erase(older_.begin(), older_.begin() + static_cast<std::ptrdiff_t>(n));
   if (older_.empty()) std::vector<live_bucket>().swap(older_);
-  if (older_.empty() && has_newest_ && iv_.bucket_end(newest_.open_time) <= watermark) {
+  if (older_.empty() && has_newest_ && newest_end_ <= watermark) {
     out.push_back(to_candle(newest_, symbol, true));
     has_newest_ = false;
   }
@@ -45,7 +50,7 @@ void candle_book::finalize(timestamp_ns watermark, const std::string& symbol, st
 
 timestamp_ns candle_book::next_close() const {
   if (!older_.empty()) return iv_.bucket_end(older_.front().open_time);
-  return has_newest_ ? iv_.bucket_end(newest_.open_time) : no_deadline;
+  return has_newest_ ? newest_end_ : no_deadline;
 }
 
 void candle_book::append_live(const std::string& symbol, std::vector<candle>& out) const {
@@ -59,9 +64,7 @@ void candle_book::restore(const candle& c) {
     return;
   }
   if (!has_newest_ || c.open_time > newest_.open_time) {
-    if (has_newest_) older_.push_back(newest_);
-    newest_ = live_bucket{c.open_time, c.bar};
-    has_newest_ = true;
+    push_newest(live_bucket{c.open_time, c.bar});
     return;
   }
   auto it = older_position(c.open_time);

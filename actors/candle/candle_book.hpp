@@ -29,13 +29,13 @@ public:
   // earliest finalisation deadline: see next_close()).
   book_apply apply(double price, std::uint64_t bid_units, std::uint64_t ask_units, event_pos pos,
                    timestamp_ns watermark) {
-    const timestamp_ns start = iv_.bucket_start(pos.ts);
-    // Fast path: most events belong to the newest open bucket.
-    if (has_newest_ && newest_.open_time == start) {
+    // Fast path: most events belong to the newest open bucket. Buckets tile time, so an event
+    // time within its bounds is in it: no bucket arithmetic per event.
+    if (has_newest_ && pos.ts >= newest_.open_time && pos.ts < newest_end_) {
       newest_.bar.add(price, bid_units, ask_units, pos);
       return book_apply::applied;
     }
-    return apply_slow(start, price, bid_units, ask_units, pos, watermark);
+    return apply_slow(iv_.bucket_start(pos.ts), price, bid_units, ask_units, pos, watermark);
   }
 
   // Moves every bucket that ended at or before `watermark` to `out` as a closed candle.
@@ -57,6 +57,8 @@ private:
   candle to_candle(const live_bucket& b, const std::string& symbol, bool closed) const;
   // Inserts a bucket older than newest_ into older_, keeping it sorted.
   std::vector<live_bucket>::iterator older_position(timestamp_ns start);
+  // Makes `b` the newest live bucket, the one before it (if any) going to older_.
+  void push_newest(const live_bucket& b);
 
   // The newest live bucket is stored inline: most books hold exactly one, and a heap block per
   // book would cost more than the bucket itself. Older buckets (still within lateness) go to
@@ -64,6 +66,7 @@ private:
   interval iv_;
   bool has_newest_ = false;
   live_bucket newest_;
+  timestamp_ns newest_end_ = 0; // iv_.bucket_end(newest_.open_time), asked for every event
   std::vector<live_bucket> older_;
 };
 
