@@ -55,11 +55,13 @@ void reader_logic::process(const raw_batch& batch) {
 // Without it a replay or burst that ends just after a tick waits a whole checkpoint interval to
 // become durable, and a crash meanwhile replays all of it. Only backlogs of catch_up_lag records
 // count: a live feed that is never more than a few batches behind keeps its interval checkpoints.
+// Caught up means routed to the log end; a partition ending in transaction markers (offsets that
+// carry no record) never looks caught up, and its backlog waits for the tick as before.
 void reader_logic::catch_up_check(const raw_batch& batch) {
   auto& st = self_->state;
   if (cfg_.catch_up_lag <= 0 || batch.log_end < 0 || batch.size() == 0) return;
   st.backlog = std::max(st.backlog, batch.log_end - batch.offsets.front());
-  if (st.backlog < cfg_.catch_up_lag || batch.offsets.back() + 1 < batch.log_end) return;
+  if (st.backlog < cfg_.catch_up_lag || st.router->next_offset() < batch.log_end) return;
   st.backlog = 0;
   ++st.catch_up_checkpoints;
   if (st.checkpoint_in_flight) checkpoint_again_ = true; // covers what arrived meanwhile
