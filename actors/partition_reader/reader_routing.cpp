@@ -59,7 +59,8 @@ void reader_logic::process(const raw_batch& batch) {
 // carry no record) never looks caught up, and its backlog waits for the tick as before.
 void reader_logic::catch_up_check(const raw_batch& batch) {
   auto& st = self_->state;
-  if (cfg_.catch_up_lag <= 0 || batch.log_end < 0 || batch.size() == 0) return;
+  // Batches drained from the stash after a revoke's final commit are not the running reader's.
+  if (cfg_.catch_up_lag <= 0 || batch.log_end < 0 || batch.size() == 0 || st.phase != reader_phase::running) return;
   st.backlog = std::max(st.backlog, batch.log_end - batch.offsets.front());
   if (st.backlog < cfg_.catch_up_lag || st.router->next_offset() < batch.log_end) return;
   st.backlog = 0;
