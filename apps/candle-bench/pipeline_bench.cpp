@@ -279,7 +279,8 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
   // The first read of a topic just written is the broker's cold one (log segments, its JIT):
   // not reported. Then the ceiling and the node alternate, so that both see the same machine.
   log << "bare consumer, warm-up: " << bare_consumer_rate(cfg, topic, opt.partitions, opt.events).events_per_sec << " events/s\n";
-  std::vector<double> ceilings, ceiling_cpus, rates, cpus, peaks, row_rates, pg_cpus, redis_cpus, broker_cpus, idles;
+  std::vector<double> ceilings, ceiling_cpus, rates, cpus, peaks, row_rates;
+  std::vector<machine_cpu> besides;
   nlohmann::json runs = nlohmann::json::array();
   node_run main_run;
   for (int round = 0; round < opt.rounds; ++round) {
@@ -295,10 +296,7 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
         << " s\n";
     ceilings.push_back(ceiling);
     ceiling_cpus.push_back(ceiling_cpu);
-    pg_cpus.push_back(beside.postgres);
-    redis_cpus.push_back(beside.redis);
-    broker_cpus.push_back(beside.kafka_broker);
-    idles.push_back(beside.idle);
+    besides.push_back(beside);
     rates.push_back(rate);
     cpus.push_back(main_run.usage.cpu_seconds);
     peaks.push_back(static_cast<double>(main_run.usage.peak_rss_bytes));
@@ -350,8 +348,10 @@ int run_pipeline(const pipeline_options& opt, const char* argv0, std::ostream& o
                      // What reading alone costs: the bare consumer's CPU per million events.
                      {"ceiling_cpu_seconds_per_million_events", median(ceiling_cpus) / static_cast<double>(opt.events) * 1e6},
                      // The machine beside the node over its runs: the services it shares the cores with.
-                     {"postgres_cpu_seconds", median(pg_cpus)}, {"redis_cpu_seconds", median(redis_cpus)},
-                     {"broker_cpu_seconds", median(broker_cpus)}, {"machine_idle_seconds", median(idles)},
+                     {"postgres_cpu_seconds", median_of(besides, &machine_cpu::postgres)},
+                     {"redis_cpu_seconds", median_of(besides, &machine_cpu::redis)},
+                     {"broker_cpu_seconds", median_of(besides, &machine_cpu::kafka_broker)},
+                     {"machine_idle_seconds", median_of(besides, &machine_cpu::idle)},
                      {"peak_rss_bytes", peak_rss}, {"idle_rss_bytes", idle_rss}, {"live_keys", live_keys},
                      {"rss_per_key_bytes", rss_per_key}, {"scrapes", main_run.scrapes}, {"scrape_interval_s", opt.scrape_interval_s},
                      {"rounds", opt.rounds}, {"runs", runs},

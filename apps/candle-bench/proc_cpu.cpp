@@ -1,5 +1,7 @@
 #include "proc_cpu.hpp"
 
+#include "bench_util.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -69,6 +71,12 @@ machine_cpu sample_machine_cpu() {
   if (stat >> cpu >> user >> nice >> system >> idle >> iowait)
     m.idle = static_cast<double>(idle + iowait) / static_cast<double>(::sysconf(_SC_CLK_TCK));
   return m;
+}
+
+double median_of(const std::vector<machine_cpu>& samples, double machine_cpu::*field) {
+  std::vector<double> v;
+  for (const auto& s : samples) v.push_back(s.*field);
+  return median(std::move(v));
 }
 
 machine_cpu operator-(const machine_cpu& end, const machine_cpu& start) {

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace cs::bench {
 
@@ -21,6 +22,8 @@ struct machine_cpu {
   double idle = 0;         // idle + iowait over all cores (/proc/stat)
 };
 machine_cpu sample_machine_cpu();
+// The median of one field over several samples (bench_util.hpp's median).
+double median_of(const std::vector<machine_cpu>& samples, double machine_cpu::*field);
 machine_cpu operator-(const machine_cpu& end, const machine_cpu& start);
 
 } // namespace cs::bench
